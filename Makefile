@@ -1,0 +1,63 @@
+# 政务信息化项目监管系统 — developer commands. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+VENV ?= $(HOME)/.cache/zhengwu/venv-$(REQ_HASH)
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengwu
+DEBIAN_PACKAGES := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+PYTEST_WORKERS ?= 2
+
+.PHONY: help setup system-packages run test lint fmt check-django test-sqlite test-postgres deploy-check graph
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+system-packages: ## Install the Debian packages (CJK fonts, Chromium, pdftotext) when missing
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: system-packages $(BIN)/.installed ## Create the virtualenv (cached outside the clone) and install everything
+
+run: setup ## Migrate, seed the demo jurisdiction and serve on http://127.0.0.1:8000
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: setup ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: setup ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-django: setup ## Django system checks and missing-migration check
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: setup ## pytest on SQLite
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test-postgres: setup ## pytest on PostgreSQL (DATABASE_URL=$(PG_URL))
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q --create-db
+
+test: lint check-django test-sqlite test-postgres ## The whole suite: lint, checks, pytest on SQLite then PostgreSQL
+
+deploy-check: setup ## manage.py check --deploy under production settings
+	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+graph: setup ## Print the project lifecycle as Graphviz dot
+	$(BIN)/python manage.py graph_transitions projects

@@ -1,0 +1,13 @@
+from .todo import todos_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    todos = todos_for(user)
+    return {
+        "nav_todos": todos,
+        "nav_todo_total": sum(item.count for item in todos),
+        "nav_unread": user.notifications.filter(read_at__isnull=True).count(),
+    }

@@ -1,0 +1,219 @@
+"""Organisation structure, users and roles, the audit chain and notifications."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class NaturalKeyManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Jurisdiction(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        DISTRICT = "district", "区县"
+
+    code = models.SlugField("代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT
+    )
+    require_head_confirmation = models.BooleanField("申报须单位负责人确认", default=True)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "需求部门"
+        OFFICE = "office", "牵头部门"
+        REVIEWING_UNIT = "reviewing_unit", "审查成员单位"
+        FINANCE = "finance", "财政部门"
+        AUDIT = "audit", "审计部门"
+        LEADING_GROUP = "leading_group", "领导小组"
+        EXPERT_EMPLOYER = "expert_employer", "专家所在单位"
+        OPERATOR = "operator", "系统运维"
+
+    class ReviewFunction(models.TextChoices):
+        SECURITY = "security", "网信（安全）"
+        CRYPTOGRAPHY = "cryptography", "密码"
+        TECHNICAL = "technical", "工信（技术）"
+        INVESTMENT = "investment", "发改（投资）"
+        FISCAL = "fiscal", "财政（财评）"
+
+    code = models.SlugField("代码", max_length=48, unique=True)
+    name = models.CharField("名称", max_length=64)
+    short_name = models.CharField("简称", max_length=32, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="行政区划", on_delete=models.PROTECT
+    )
+    kind = models.CharField("类型", max_length=24, choices=Kind.choices)
+    review_function = models.CharField(
+        "审查职能", max_length=16, choices=ReviewFunction.choices, blank=True
+    )
+    head_name = models.CharField("主要负责同志", max_length=32, blank=True)
+    deputy_name = models.CharField("分管负责同志", max_length=32, blank=True)
+    cdo_name = models.CharField("首席数据官", max_length=32, blank=True)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["jurisdiction", "kind", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Role(models.Model):
+    DEPT_OFFICER = "dept_officer"
+    DEPT_HEAD = "dept_head"
+    OFFICE = "office"
+    REVIEWER = "reviewer"
+    EXPERT = "expert"
+    COMMITTEE = "committee"
+    FINANCE = "finance"
+    AUDITOR = "auditor"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+    code = models.SlugField("代码", max_length=24, unique=True)
+    name = models.CharField("名称", max_length=32)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "角色"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class User(AbstractUser):
+    full_name = models.CharField("姓名", max_length=32, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    roles = models.ManyToManyField(Role, verbose_name="角色", blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @cached_property
+    def role_codes(self) -> frozenset:
+        return frozenset(self.roles.values_list("code", flat=True))
+
+    def has_role(self, *codes) -> bool:
+        return bool(self.role_codes.intersection(codes))
+
+    @property
+    def jurisdiction_id(self):
+        return self.organisation.jurisdiction_id if self.organisation_id else None
+
+
+class AuditChainHead(models.Model):
+    """Single row holding the last sequence number and hash; locked to append."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链头"
+
+    def __str__(self):
+        return f"#{self.seq}"
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained record of every state change and money movement."""
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    created_at = models.DateTimeField("时间")
+    actor = models.ForeignKey(User, verbose_name="操作人", null=True, on_delete=models.PROTECT)
+    actor_name = models.CharField("操作人姓名", max_length=64)
+    subject_type = models.CharField("对象类型", max_length=32)
+    subject_id = models.PositiveBigIntegerField("对象编号")
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    action = models.CharField("动作", max_length=48)
+    action_label = models.CharField("动作名称", max_length=64)
+    from_state = models.CharField("原状态", max_length=32, blank=True)
+    to_state = models.CharField("新状态", max_length=32, blank=True)
+    comment = models.TextField("说明", blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计事件"
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["project", "seq"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("审计事件只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("审计事件不能删除")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.CharField(max_length=200)
+    url = models.CharField(max_length=200, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,30 @@
+from django import template
+
+from core.money import wan_display
+
+register = template.Library()
+
+
+@register.filter
+def wan(yuan):
+    """Yuan → '1,234.56' in 万元."""
+    return wan_display(yuan)
+
+
+@register.filter
+def percent(value, digits=1):
+    if value is None:
+        return "—"
+    return f"{value * 100:.{digits}f}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")
+
+
+@register.filter
+def state_label(code):
+    from projects.workflow import State
+
+    return State(code).label if code in State.values else code

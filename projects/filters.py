@@ -1,0 +1,63 @@
+import django_filters
+from django.db.models import Q
+
+from core.models import Organisation
+
+from .models import Project
+from .workflow import State
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词", method="filter_text")
+    status = django_filters.MultipleChoiceFilter(label="状态", choices=State.choices)
+    department = django_filters.ModelChoiceFilter(
+        label="申报单位", queryset=Organisation.objects.none()
+    )
+    year = django_filters.NumberFilter(label="年度", method="filter_year")
+    category = django_filters.ChoiceFilter(label="类别", choices=Project.Category.choices)
+    channel = django_filters.ChoiceFilter(label="渠道", choices=Project.Channel.choices)
+    protection_level = django_filters.ChoiceFilter(
+        label="等保级别", choices=[(i, f"第{i}级") for i in range(1, 5)]
+    )
+    sort = django_filters.OrderingFilter(
+        label="排序",
+        fields=[
+            ("updated_at", "updated"),
+            ("code", "code"),
+            ("name", "name"),
+            ("department__name", "department"),
+            ("total_investment", "total"),
+            ("status", "status"),
+            ("start_year", "year"),
+        ],
+        field_labels={
+            "updated": "更新时间",
+            "code": "项目编号",
+            "name": "项目名称",
+            "department": "申报单位",
+            "total": "总投资",
+            "status": "状态",
+            "year": "年度",
+        },
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def __init__(self, *args, user=None, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["department"].queryset = departments or Organisation.objects.none()
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__icontains=value) | Q(summary__icontains=value)
+        )
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(start_year__lte=value).filter(
+            Q(end_year__gte=value) | Q(end_year__isnull=True, start_year=value)
+        )

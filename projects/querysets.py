@@ -1,0 +1,37 @@
+from django.db import models
+from django.db.models import Q
+
+from core.models import Role
+
+R = Role
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """SPEC §2 scoping: departments see their own; the office and readers see all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.has_role(R.ADMIN):
+            return self
+        jurisdiction = user.jurisdiction_id
+        scope = Q(pk__in=[])
+        if user.has_role(R.OFFICE, R.AUDITOR, R.LEADER):
+            scope |= Q(jurisdiction_id=jurisdiction) | Q(jurisdiction__parent_id=jurisdiction)
+        if user.has_role(R.FINANCE, R.REVIEWER, R.COMMITTEE):
+            scope |= Q(jurisdiction_id=jurisdiction) & ~Q(status="draft")
+        if user.has_role(R.DEPT_OFFICER, R.DEPT_HEAD) and user.organisation_id:
+            scope |= Q(department_id=user.organisation_id)
+        return self.filter(scope)
+
+    def for_ledger(self):
+        return self.select_related("department", "jurisdiction", "plan_item__plan")
+
+    def for_detail(self):
+        return self.select_related(
+            "department",
+            "jurisdiction",
+            "plan_item__plan",
+            "created_by",
+            "head_confirmed_by",
+            "received_by",
+        ).prefetch_related("common_platforms", "data_resources", "justifications")

@@ -1,0 +1,35 @@
+"""Reads for project pages: the ledger, the detail page and the workspace."""
+
+from django.db.models import Count
+
+from core.models import Organisation
+
+from .filters import ProjectFilter
+from .models import Project
+
+
+def departments_visible_to(user):
+    ids = Project.objects.visible_to(user).values("department_id")
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def project_list(*, user, filters) -> ProjectFilter:
+    """The ledger's filterset over the projects the user may see (``.qs`` is the result)."""
+    queryset = Project.objects.visible_to(user).for_ledger()
+    filterset = ProjectFilter(filters, queryset=queryset, departments=departments_visible_to(user))
+    return filterset
+
+
+def project_for_detail(*, user, pk) -> Project:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Project.objects.visible_to(user).for_detail(), pk=pk)
+
+
+def project_status_counts(*, user) -> dict:
+    rows = Project.objects.visible_to(user).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def project_timeline(*, project):
+    return project.audit_events.select_related("actor").order_by("-seq")

@@ -1,0 +1,288 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.permissions import WorkflowError
+
+from . import rules, selectors, services
+from .exports import ledger_workbook
+from .forms import (
+    AttachmentForm,
+    DataResourceFormSet,
+    JustificationForm,
+    ProjectForm,
+    ReasonForm,
+    data_resource_rows,
+)
+from .models import Attachment, Project
+from .permissions import (
+    can_confirm_project,
+    can_create_project,
+    can_edit_project,
+    can_precheck_project,
+)
+from .workflow import STATE_BADGES, available_actions
+
+PAGE_SIZE = 50
+
+
+@login_required
+def ledger(request):
+    filterset = selectors.project_list(user=request.user, filters=request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/project_ledger.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "badges": STATE_BADGES,
+            "can_create": can_create_project(request.user),
+        },
+    )
+
+
+@login_required
+def ledger_export(request):
+    filterset = selectors.project_list(user=request.user, filters=request.GET)
+    return ledger_workbook(filterset.qs)
+
+
+@login_required
+def detail(request, pk):
+    project = selectors.project_for_detail(user=request.user, pk=pk)
+    user = request.user
+    results = rules.preflight(project)
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "badge": STATE_BADGES[project.status],
+            "actions": available_actions(user, project),
+            "results": results,
+            "blocking": rules.blocking_messages(results),
+            "timeline": selectors.project_timeline(project=project),
+            "attachments": project.attachments.select_related("uploaded_by"),
+            "can_edit": can_edit_project(user, project),
+            "can_confirm": can_confirm_project(user, project)
+            and project.is_editable_state
+            and not project.head_confirmed_at,
+            "can_receive": can_precheck_project(user, project)
+            and project.status == "submitted"
+            and not project.received_at,
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+def _edit(request, project):
+    user = request.user
+    jurisdiction = project.jurisdiction if project else user.organisation.jurisdiction
+    form = ProjectForm(
+        request.POST or None, instance=project or Project(), jurisdiction=jurisdiction
+    )
+    formset = DataResourceFormSet(
+        request.POST or None, instance=project or Project(), prefix="data"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            saved = services.project_save_draft(
+                by=user,
+                project=project,
+                fields=form.service_fields(),
+                platforms=form.cleaned_data["common_platforms"],
+                data_resources=data_resource_rows(formset),
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "已保存草稿")
+            return redirect("projects:detail", pk=saved.pk)
+    elif request.method == "POST":
+        messages.error(request, "保存失败：请按红色提示修改后再保存")
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "formset": formset, "project": project},
+    )
+
+
+@login_required
+def create(request):
+    decision = can_create_project(request.user)
+    if not decision:
+        messages.error(request, decision.reason)
+        return redirect("projects:ledger")
+    return _edit(request, None)
+
+
+@login_required
+def edit(request, pk):
+    project = selectors.project_for_detail(user=request.user, pk=pk)
+    decision = can_edit_project(request.user, project)
+    if not decision:
+        messages.error(request, decision.reason)
+        return redirect("projects:detail", pk=pk)
+    return _edit(request, project)
+
+
+@login_required
+@require_POST
+def preflight(request):
+    """Live rule evaluation of the unsaved form (htmx)."""
+    pk = request.POST.get("project_id")
+    project = selectors.project_for_detail(user=request.user, pk=pk) if pk else None
+    user = request.user
+    jurisdiction = project.jurisdiction if project else user.organisation.jurisdiction
+    form = ProjectForm(request.POST, instance=project or Project(), jurisdiction=jurisdiction)
+    formset = DataResourceFormSet(request.POST, instance=project or Project(), prefix="data")
+    facts = rules.Facts(project=_unsaved_copy(form, project))
+    if project:
+        existing = rules.facts_for(project)
+        facts.attachment_kinds, facts.justifications = (
+            existing.attachment_kinds,
+            existing.justifications,
+        )
+    facts.data_resource_count = len(data_resource_rows(formset)) if formset.is_valid() else 0
+    facts.platform_count = len(form.cleaned_data.get("common_platforms") or [])
+    return render(
+        request, "projects/partials/_rules.html", {"results": rules.evaluate(facts), "live": True}
+    )
+
+
+def _unsaved_copy(form, project):
+    form.is_valid()
+    copy = Project(jurisdiction_id=form.instance.jurisdiction_id)
+    for name, value in form.cleaned_data.items():
+        if name != "common_platforms":
+            setattr(copy, name, value)
+    copy.total_investment = copy.compute_total()
+    return copy
+
+
+@login_required
+@require_POST
+def action(request, pk, name):
+    project = selectors.project_for_detail(user=request.user, pk=pk)
+    service = services.ACTION_SERVICES.get(name)
+    if service is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        project = service(project, request.user, comment)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"已{project.get_status_display()}：{project.name}")
+    return redirect("projects:detail", pk=pk)
+
+
+def _run(request, pk, func, success):
+    project = selectors.project_for_detail(user=request.user, pk=pk)
+    try:
+        func(project)
+    except (WorkflowError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, success)
+    return project
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    _run(
+        request,
+        pk,
+        lambda p: services.project_confirm(project=p, by=request.user),
+        "已确认，经办人可以提交",
+    )
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def receive(request, pk):
+    _run(
+        request,
+        pk,
+        lambda p: services.project_receive(project=p, by=request.user),
+        "已签收，开始形式审查",
+    )
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def justify(request, pk, rule_id):
+    form = JustificationForm(request.POST)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    _run(
+        request,
+        pk,
+        lambda p: services.justification_set(
+            project=p, rule_id=rule_id, text=text, by=request.user
+        ),
+        "已保存书面说明",
+    )
+    return redirect(reverse("projects:detail", args=[pk]) + "#rules")
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        _run(
+            request,
+            pk,
+            lambda p: services.attachment_add(
+                project=p,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            ),
+            "附件已上传",
+        )
+    else:
+        selectors.project_for_detail(user=request.user, pk=pk)
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(reverse("projects:detail", args=[pk]) + "#attachments")
+
+
+def _visible_attachment(user, pk, attachment_id):
+    project = selectors.project_for_detail(user=user, pk=pk)
+    return get_object_or_404(Attachment, pk=attachment_id, project=project)
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    attachment = _visible_attachment(request.user, pk, attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在") from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_id):
+    attachment = _visible_attachment(request.user, pk, attachment_id)
+    _run(
+        request,
+        pk,
+        lambda p: services.attachment_remove(attachment=attachment, by=request.user),
+        "附件已删除",
+    )
+    return redirect(reverse("projects:detail", args=[pk]) + "#attachments")

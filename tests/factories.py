@@ -1,0 +1,211 @@
+"""Factories. Projects reach their states through the services, never by raw inserts."""
+
+from decimal import Decimal
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.models import Jurisdiction, Organisation, Role, User
+from projects import services
+from projects.models import AnnualPlan, AnnualPlanItem, CommonPlatform, Project
+
+PDF = b"%PDF-1.4\n%test\n%%EOF\n"
+ROLE_NAMES = {
+    Role.DEPT_OFFICER: "申报经办人",
+    Role.DEPT_HEAD: "单位负责人",
+    Role.OFFICE: "牵头部门",
+    Role.REVIEWER: "审查成员单位",
+    Role.EXPERT: "评审专家",
+    Role.COMMITTEE: "联审委员",
+    Role.FINANCE: "财政",
+    Role.AUDITOR: "审计",
+    Role.LEADER: "领导",
+    Role.ADMIN: "系统管理员",
+}
+
+
+def role(code):
+    return Role.objects.get_or_create(code=code, defaults={"name": ROLE_NAMES[code]})[0]
+
+
+class JurisdictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Jurisdiction
+        django_get_or_create = ["code"]
+
+    code = "xt"
+    name = "湘潭市"
+    level = "city"
+    require_head_confirmation = True
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    code = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.Sequence(lambda n: f"湘潭市测试局{n}")
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    kind = "department"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.django.Password("pw-Test-2026")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.roles.set([role(code) for code in extracted])
+
+
+def platform(code="uia", name="统一身份认证"):
+    return CommonPlatform.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+def plan_item(jurisdiction, year=2026, code="01"):
+    plan, _ = AnnualPlan.objects.get_or_create(
+        jurisdiction=jurisdiction, year=year, defaults={"title": f"{year}年度任务清单"}
+    )
+    return AnnualPlanItem.objects.get_or_create(
+        plan=plan, code=code, defaults={"name": "政务云扩容"}
+    )[0]
+
+
+def complete_fields(jurisdiction, **overrides):
+    """Fields of a proposal that passes every preflight rule (with its attachments)."""
+    fields = {
+        "name": "统一政务云基础设施扩容",
+        "category": "new",
+        "channel": "annual",
+        "plan_item": plan_item(jurisdiction),
+        "adhoc_justification": "",
+        "start_year": 2026,
+        "end_year": 2026,
+        "summary": "扩容政务云计算和存储资源。",
+        "invest_hardware": Decimal("500000"),
+        "invest_software": Decimal("300000"),
+        "invest_services": Decimal("100000"),
+        "invest_security": Decimal("100000"),
+        "invest_crypto": Decimal("0"),
+        "invest_other": Decimal("0"),
+        "protection_level": 2,
+        "classified": False,
+        "deployment": "gov_cloud",
+        "own_room_reason": "",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def upload(name="材料.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+class Actors:
+    """One user per role around one department of one jurisdiction."""
+
+    def __init__(self, jurisdiction=None):
+        self.jurisdiction = jurisdiction or JurisdictionFactory()
+        j = self.jurisdiction
+        self.department = OrganisationFactory(jurisdiction=j, name="湘潭市大数据中心")
+        self.other_department = OrganisationFactory(jurisdiction=j, name="湘潭市公安局")
+        office = OrganisationFactory(jurisdiction=j, kind="office", name="湘潭市行政审批局")
+        self.officer = UserFactory(organisation=self.department, roles=[Role.DEPT_OFFICER])
+        self.head = UserFactory(organisation=self.department, roles=[Role.DEPT_HEAD])
+        self.other_officer = UserFactory(
+            organisation=self.other_department, roles=[Role.DEPT_OFFICER]
+        )
+        self.office = UserFactory(organisation=office, roles=[Role.OFFICE])
+        self.leader = UserFactory(
+            organisation=OrganisationFactory(jurisdiction=j, kind="leading_group"),
+            roles=[Role.LEADER],
+        )
+        self.reviewer = UserFactory(
+            organisation=OrganisationFactory(
+                jurisdiction=j, kind="reviewing_unit", review_function="security"
+            ),
+            roles=[Role.REVIEWER],
+        )
+        self.expert = UserFactory(
+            organisation=OrganisationFactory(jurisdiction=j, kind="expert_employer"),
+            roles=[Role.EXPERT],
+        )
+        self.committee = UserFactory(
+            organisation=OrganisationFactory(jurisdiction=j, kind="leading_group"),
+            roles=[Role.COMMITTEE],
+        )
+        self.finance = UserFactory(
+            organisation=OrganisationFactory(jurisdiction=j, kind="finance"),
+            roles=[Role.FINANCE],
+        )
+        self.auditor = UserFactory(
+            organisation=OrganisationFactory(jurisdiction=j, kind="audit"),
+            roles=[Role.AUDITOR],
+        )
+        self.admin = UserFactory(organisation=None, roles=[Role.ADMIN])
+
+    def by_role(self):
+        return {
+            "dept_officer": self.officer,
+            "dept_head": self.head,
+            "office": self.office,
+            "leader": self.leader,
+            "reviewer": self.reviewer,
+            "expert": self.expert,
+            "committee": self.committee,
+            "finance": self.finance,
+            "auditor": self.auditor,
+            "admin": self.admin,
+            "other_dept_officer": self.other_officer,
+        }
+
+
+def draft_project(actors, complete=True, **overrides):
+    fields = complete_fields(actors.jurisdiction, **overrides) if complete else overrides
+    project = services.project_save_draft(
+        by=actors.officer,
+        fields=fields,
+        platforms=[platform()] if complete else [],
+        data_resources=[
+            {"name": "人口基础数据", "sharing_mode": "conditional", "consumers": "市公安局"}
+        ]
+        if complete
+        else [],
+    )
+    if complete:
+        services.attachment_add(
+            project=project, kind="data_catalogue", upload=upload(), by=actors.officer
+        )
+        if fields.get("protection_level", 0) >= 3:
+            services.attachment_add(
+                project=project, kind="crypto_plan", upload=upload(), by=actors.officer
+            )
+    return project
+
+
+def project_in(actors, state, **overrides) -> Project:
+    """A project brought to ``state`` through the services (states reachable so far)."""
+    project = draft_project(actors, **overrides)
+    if state == "draft":
+        return project
+    services.project_confirm(project=project, by=actors.head)
+    project = services.project_submit(project=project, by=actors.officer)
+    if state == "submitted":
+        return project
+    if state == "returned":
+        return services.project_return(project=project, by=actors.office, reason="补充材料")
+    project = services.project_accept_for_review(project=project, by=actors.office)
+    if state == "in_review":
+        return project
+    if state == "suspended":
+        return services.project_suspend(project=project, by=actors.office, reason="统筹论证")
+    if state == "terminated":
+        return services.project_terminate(project=project, by=actors.office, reason="并入省级")
+    raise ValueError(f"state {state} is not reachable through the services yet")
