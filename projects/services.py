@@ -220,8 +220,14 @@ def project_receive(*, project, by) -> Project:
     return project
 
 
-def _fire(*, project, action, by, comment="", guard=None, after=None) -> Project:
-    """Lock the project, check role, state and guard, transition, save and audit."""
+def project_transition(*, project, action, by, comment="", guard=None, after=None) -> Project:
+    """Lock the project, check role, state and guard, transition, save and audit.
+
+    The one primitive every lifecycle service uses (other apps too: review fires
+    approve/reject/send_back, budget fires list_in_budget/start_construction).
+    ``guard(locked_project)`` raises WorkflowError; ``after(locked_project)`` sets
+    fields that go with the transition, before the save.
+    """
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         meta = transition_meta(locked, action)
@@ -287,7 +293,7 @@ def project_submit(*, project, by) -> Project:
         if by.has_role(Role.DEPT_HEAD) and not p.head_confirmed_at:
             p.head_confirmed_by, p.head_confirmed_at = by, p.submitted_at
 
-    project = _fire(project=project, action="submit", by=by, guard=_submit_guard(by), after=after)
+    project = project_transition(project=project, action="submit", by=by, guard=_submit_guard(by), after=after)
     notify(
         users=_office_users(project),
         text=f"新的项目申报待形式审查：{project.name}",
@@ -301,11 +307,11 @@ def project_withdraw(*, project, by) -> Project:
         if p.received_at:
             raise WorkflowError("牵头部门已签收并开始形式审查，不能撤回")
 
-    return _fire(project=project, action="withdraw", by=by, guard=guard)
+    return project_transition(project=project, action="withdraw", by=by, guard=guard)
 
 
 def project_return(*, project, by, reason: str) -> Project:
-    project = _fire(project=project, action="return_", by=by, comment=reason)
+    project = project_transition(project=project, action="return_", by=by, comment=reason)
     notify(
         users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目被退回修改：{project.name}",
@@ -315,7 +321,7 @@ def project_return(*, project, by, reason: str) -> Project:
 
 
 def project_accept_for_review(*, project, by, comment: str = "") -> Project:
-    project = _fire(project=project, action="accept_for_review", by=by, comment=comment)
+    project = project_transition(project=project, action="accept_for_review", by=by, comment=comment)
     notify(
         users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已受理，进入联合评审：{project.name}",
@@ -325,7 +331,7 @@ def project_accept_for_review(*, project, by, comment: str = "") -> Project:
 
 
 def project_suspend(*, project, by, reason: str) -> Project:
-    project = _fire(project=project, action="suspend", by=by, comment=reason)
+    project = project_transition(project=project, action="suspend", by=by, comment=reason)
     notify(
         users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已暂停：{project.name}",
@@ -335,7 +341,7 @@ def project_suspend(*, project, by, reason: str) -> Project:
 
 
 def project_resume(*, project, by, comment: str = "") -> Project:
-    return _fire(
+    return project_transition(
         project=project,
         action="resume",
         by=by,
@@ -345,7 +351,7 @@ def project_resume(*, project, by, comment: str = "") -> Project:
 
 
 def project_terminate(*, project, by, reason: str) -> Project:
-    project = _fire(project=project, action="terminate", by=by, comment=reason)
+    project = project_transition(project=project, action="terminate", by=by, comment=reason)
     notify(
         users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已终止：{project.name}",
