@@ -48,6 +48,14 @@ class ProjectFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["department"].queryset = departments or Organisation.objects.none()
+        for name in ("category", "channel", "protection_level", "sort"):
+            field = self.form.fields[name]
+            field.widget.attrs["class"] = "form-select form-select-sm"
+            if hasattr(field, "empty_label"):
+                field.empty_label = "全部" if name != "sort" else "默认"
+        self.form.fields["sort"].choices = [("", "更新时间（新→旧）")] + [
+            c for c in self.form.fields["sort"].choices if c[0]
+        ]
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -69,6 +69,10 @@ class ProjectForm(forms.ModelForm):
             .select_related("plan")
         )
         self.fields["plan_item"].empty_label = "（不对应年度任务）"
+        for name in ("category", "channel", "protection_level", "deployment"):
+            self.fields[name].choices = [("", "请选择")] + [
+                c for c in self.fields[name].choices if c[0] not in ("", None)
+            ]
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):

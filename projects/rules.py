@@ -113,7 +113,9 @@ def r1_security_share(facts):
 @rule("R2", "等保三级及以上须有密码应用方案", kind=BLOCKING, basis="003:239, 004:99")
 def r2_cryptography(facts):
     level = facts.project.protection_level
-    if not level or level < 3:
+    if not level:
+        return ok("尚未选择等保级别")
+    if level < 3:
         return ok("等保级别低于三级，不强制要求密码应用方案")
     if "crypto_plan" not in facts.attachment_kinds:
         return (

@@ -183,7 +183,7 @@ def action(request, pk, name):
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"已{project.get_status_display()}：{project.name}")
+        messages.success(request, f"办理成功，项目状态为“{project.get_status_display()}”")
     return redirect("projects:detail", pk=pk)
 
 

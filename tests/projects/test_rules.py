@@ -1,0 +1,171 @@
+from decimal import Decimal
+
+import pytest
+
+from core.permissions import WorkflowError
+from projects import rules, services
+from projects.models import Project
+from projects.rules import BLOCKING, PASS, WARNING, Facts, evaluate
+from tests.factories import Actors, complete_fields, draft_project, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _facts(jurisdiction, kinds=("data_catalogue",), rows=1, platforms=1, **overrides):
+    fields = complete_fields(jurisdiction, **overrides)
+    project = Project(**{k: v for k, v in fields.items() if k != "plan_item"})
+    project.plan_item = fields["plan_item"]
+    project.total_investment = project.compute_total()
+    return Facts(
+        project=project,
+        attachment_kinds=set(kinds),
+        data_resource_count=rows,
+        platform_count=platforms,
+    )
+
+
+def _result(facts, rule_id):
+    return next(r for r in evaluate(facts) if r.rule.id == rule_id)
+
+
+@pytest.fixture
+def jurisdiction():
+    return Actors().jurisdiction
+
+
+def test_registry_declares_r0_to_r6_once_each():
+    assert [r.id for r in rules.RULES][:7] == ["R0", "R1", "R2", "R3", "R4", "R5", "R6"]
+    assert {r.kind for r in rules.RULES if r.id in ("R1", "R6")} == {WARNING}
+
+
+@pytest.mark.parametrize(
+    ("security", "expected"),
+    [("100000", PASS), ("99999.99", WARNING), ("100000.01", PASS), ("0", WARNING)],
+)
+def test_r1_security_share_boundary_exactly_ten_percent_passes(jurisdiction, security, expected):
+    # total = 900,000 + security; make the total exactly 1,000,000 at the boundary
+    facts = _facts(
+        jurisdiction,
+        invest_security=Decimal(security),
+        invest_hardware=Decimal("1000000") - Decimal("400000") - Decimal(security),
+    )
+    assert facts.project.total_investment == Decimal("1000000")
+    assert _result(facts, "R1").status == expected
+
+
+def test_r1_warning_is_cleared_by_a_written_justification(jurisdiction):
+    facts = _facts(jurisdiction, invest_security=Decimal("0"), invest_hardware=Decimal("600000"))
+    facts.justifications = {"R1": "安全能力由市网络安全管理中心统一提供"}
+    result = _result(facts, "R1")
+    assert result.status == WARNING and result.justified and not result.blocks_submit
+
+
+@pytest.mark.parametrize(
+    ("level", "kinds", "expected"),
+    [
+        (2, {"data_catalogue"}, PASS),
+        (3, {"data_catalogue"}, BLOCKING),
+        (3, {"data_catalogue", "crypto_plan"}, PASS),
+        (4, {"data_catalogue"}, BLOCKING),
+    ],
+)
+def test_r2_level_three_needs_crypto_plan(jurisdiction, level, kinds, expected):
+    assert (
+        _result(_facts(jurisdiction, kinds=kinds, protection_level=level), "R2").status == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "kinds", "expected"),
+    [
+        ({"deployment": "gov_cloud"}, set(), PASS),
+        ({"deployment": "own_room"}, set(), BLOCKING),
+        ({"deployment": "own_room", "own_room_reason": "公安专网业务"}, set(), BLOCKING),
+        (
+            {"deployment": "own_room", "own_room_reason": "公安专网业务"},
+            {"own_room_approval"},
+            PASS,
+        ),
+        ({"deployment": "own_room", "classified": True}, set(), PASS),
+    ],
+)
+def test_r3_government_cloud_unless_approved_exception(jurisdiction, overrides, kinds, expected):
+    facts = _facts(jurisdiction, kinds={"data_catalogue", *kinds}, **overrides)
+    assert _result(facts, "R3").status == expected
+
+
+@pytest.mark.parametrize(
+    ("rows", "kinds", "expected"),
+    [
+        (0, {"data_catalogue"}, BLOCKING),
+        (1, set(), BLOCKING),
+        (1, {"data_catalogue"}, PASS),
+    ],
+)
+def test_r4_catalogue_rows_and_attachment(jurisdiction, rows, kinds, expected):
+    assert _result(_facts(jurisdiction, kinds=kinds, rows=rows), "R4").status == expected
+
+
+def test_r5_annual_needs_plan_item_adhoc_needs_justification(jurisdiction):
+    assert _result(_facts(jurisdiction, plan_item=None), "R5").status == BLOCKING
+    adhoc = _facts(jurisdiction, channel="adhoc", plan_item=None)
+    assert _result(adhoc, "R5").status == BLOCKING
+    adhoc.project.adhoc_justification = "省级部署，须年内上线"
+    assert _result(adhoc, "R5").status == PASS
+
+
+def test_r6_platform_reuse_declared_or_justified(jurisdiction):
+    assert _result(_facts(jurisdiction, platforms=1), "R6").status == PASS
+    facts = _facts(jurisdiction, platforms=0)
+    assert _result(facts, "R6").blocks_submit
+    facts.justifications = {"R6": "内部系统不面向公众"}
+    assert not _result(facts, "R6").blocks_submit
+
+
+def test_r0_lists_every_missing_field(jurisdiction):
+    facts = Facts(project=Project(name="草稿", total_investment=Decimal(0)))
+    message = _result(facts, "R0").message
+    for label in (
+        "项目类别",
+        "申报渠道",
+        "建设起始年度",
+        "建设内容",
+        "等保级别",
+        "部署方式",
+        "投资概算",
+    ):
+        assert label in message
+
+
+def test_unjustified_warning_blocks_submit_until_justified():
+    actors = Actors()
+    project = draft_project(actors)
+    project.common_platforms.clear()
+    services.project_confirm(project=project, by=actors.head)
+    with pytest.raises(WorkflowError, match="R6 复用共性支撑平台.*须书面说明理由"):
+        services.project_submit(project=project, by=actors.officer)
+    services.justification_set(project=project, rule_id="R6", text="内部系统", by=actors.officer)
+    assert services.project_submit(project=project, by=actors.officer).status == "submitted"
+
+
+def test_justification_only_for_warning_rules():
+    actors = Actors()
+    project = draft_project(actors)
+    with pytest.raises(WorkflowError, match="不需要书面说明"):
+        services.justification_set(project=project, rule_id="R4", text="x", by=actors.officer)
+
+
+def test_submit_with_level_three_needs_crypto_plan_end_to_end():
+    actors = Actors()
+    project = services.project_save_draft(
+        by=actors.officer,
+        fields=complete_fields(actors.jurisdiction, protection_level=3),
+        platforms=[],
+        data_resources=[{"name": "a", "sharing_mode": "none", "consumers": ""}],
+    )
+    services.attachment_add(
+        project=project, kind="data_catalogue", upload=upload(), by=actors.officer
+    )
+    services.justification_set(project=project, rule_id="R6", text="不涉及", by=actors.officer)
+    with pytest.raises(WorkflowError, match="R2 等保三级及以上须有密码应用方案"):
+        services.project_submit(project=project, by=actors.head)
