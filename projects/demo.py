@@ -27,6 +27,7 @@ USERS = [
     ("mmj", "赵刚", "xt-mmj", [Role.REVIEWER]),
     ("gxj", "孙伟", "xt-gxj", [Role.REVIEWER]),
     ("fgw", "钱进", "xt-fgw", [Role.REVIEWER]),
+    ("expert", "曾立新", "xt-xtu", [Role.EXPERT]),
     ("dsj", "陈立", "xt-dsj", [Role.DEPT_OFFICER]),
     ("dsj_head", "黄建华", "xt-dsj", [Role.DEPT_HEAD]),
     ("gaj", "杨志明", "xt-gaj", [Role.DEPT_OFFICER]),
