@@ -7,6 +7,8 @@ BLOCKING (stops ``submit``). Later issues add R7–R10 with the same decorator.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.money import wan_display
+
 PASS, WARNING, BLOCKING = "pass", "warning", "blocking"
 SECURITY_SHARE_MIN = Decimal("0.10")
 
@@ -100,7 +102,7 @@ def r1_security_share(facts):
     if not p.total_investment:
         return WARNING, "总投资为0，无法计算安全投入占比", "填写投资概算。"
     share = p.invest_security / p.total_investment
-    text = f"网络安全投入 {p.invest_security:,.2f} 元，占总投资 {share:.1%}"
+    text = f"网络安全投入 {wan_display(p.invest_security)} 万元，占总投资 {share:.1%}"
     if share >= SECURITY_SHARE_MIN:
         return ok(text + "，达到10%要求")
     return (
