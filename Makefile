@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengwu
 DEBIAN_PACKAGES := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup system-packages run test lint fmt check-django test-sqlite test-postgres deploy-check graph
+.PHONY: help setup system-packages run test lint fmt check-django test-sqlite test-postgres deploy-check graph bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -61,3 +61,7 @@ deploy-check: setup ## manage.py check --deploy under production settings
 
 graph: setup ## Print the project lifecycle as Graphviz dot
 	$(BIN)/python manage.py graph_transitions projects
+
+bench: setup ## Ledger/detail server time with 60k projects on PostgreSQL (BENCH_PROJECTS to change)
+	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python bench/ledger.py

@@ -7,6 +7,14 @@ from .models import Project
 from .workflow import State
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sort by the chosen column, then by id, so pagination never repeats or skips rows."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "-pk") if value else qs
+
+
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="filter_text")
     status = django_filters.MultipleChoiceFilter(label="状态", choices=State.choices)
@@ -19,7 +27,7 @@ class ProjectFilter(django_filters.FilterSet):
     protection_level = django_filters.ChoiceFilter(
         label="等保级别", choices=[(i, f"第{i}级") for i in range(1, 5)]
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label="排序",
         fields=[
             ("updated_at", "updated"),

@@ -184,10 +184,13 @@ class Project(ProjectWorkflow):
 
     class Meta:
         verbose_name = verbose_name_plural = "项目"
-        ordering = ["-updated_at"]
+        ordering = ["-updated_at", "-pk"]
         indexes = [
             models.Index(fields=["jurisdiction", "status"]),
+            models.Index(fields=["jurisdiction", "-updated_at"]),
             models.Index(fields=["department", "status"]),
+            models.Index(fields=["department", "-updated_at"]),
+            models.Index(fields=["jurisdiction", "total_investment"]),
             models.Index(fields=["start_year"]),
             models.Index(fields=["-updated_at"]),
         ]

@@ -6,6 +6,20 @@ from core.models import Role
 R = Role
 
 
+def jurisdiction_scope(user) -> list[int]:
+    """The user's jurisdiction and those directly under it (a city sees its districts)."""
+    if not hasattr(user, "_jurisdiction_scope"):
+        from core.models import Jurisdiction
+
+        j = user.jurisdiction_id
+        user._jurisdiction_scope = (
+            list(Jurisdiction.objects.filter(Q(pk=j) | Q(parent_id=j)).values_list("pk", flat=True))
+            if j
+            else []
+        )
+    return user._jurisdiction_scope
+
+
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         """SPEC §2 scoping: departments see their own; the office and readers see all."""
@@ -16,7 +30,7 @@ class ProjectQuerySet(models.QuerySet):
         jurisdiction = user.jurisdiction_id
         scope = Q(pk__in=[])
         if user.has_role(R.OFFICE, R.AUDITOR, R.LEADER):
-            scope |= Q(jurisdiction_id=jurisdiction) | Q(jurisdiction__parent_id=jurisdiction)
+            scope |= Q(jurisdiction_id__in=jurisdiction_scope(user))
         if user.has_role(R.FINANCE, R.REVIEWER, R.COMMITTEE):
             scope |= Q(jurisdiction_id=jurisdiction) & ~Q(status="draft")
         if user.has_role(R.DEPT_OFFICER, R.DEPT_HEAD) and user.organisation_id:

@@ -1,6 +1,6 @@
 """Reads for project pages: the ledger, the detail page and the workspace."""
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from core.models import Organisation
 
@@ -9,8 +9,8 @@ from .models import Project
 
 
 def departments_visible_to(user):
-    ids = Project.objects.visible_to(user).values("department_id")
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
+    visible = Project.objects.visible_to(user).filter(department=OuterRef("pk"))
+    return Organisation.objects.filter(Exists(visible)).order_by("name")
 
 
 def project_list(*, user, filters) -> ProjectFilter:
