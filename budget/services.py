@@ -372,15 +372,16 @@ def r10_violations(disbursement, *, line, contract, project) -> list[str]:
             line=Sum("amount", filter=Q(budget_line=line)),
             contract=Sum("amount", filter=Q(milestone__contract=contract)),
             milestone=Sum("amount", filter=Q(milestone=milestone)),
-            project=Sum("amount"),
+            project=Sum("amount", filter=Q(budget_line__kind=BudgetLine.Kind.CONSTRUCTION)),
         )
     )
     ceilings = [
         ("line", f"预算安排（{line}）", line.amount),
         ("contract", f"合同“{contract.name}”", contract.amount),
         ("milestone", f"付款节点“{milestone.name}”", milestone.amount),
-        ("project", "项目核定投资", project.approved_amount or ZERO),
     ]
+    if line.kind == BudgetLine.Kind.CONSTRUCTION:  # O&M rounds have their own ceilings
+        ceilings.append(("project", "项目核定投资", project.approved_amount or ZERO))
     problems = []
     for key, label, ceiling in ceilings:
         used = committed[key] or ZERO
