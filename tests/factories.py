@@ -257,7 +257,13 @@ MILESTONES_30_40_30 = [
 
 
 def building_project(
-    actors, approved="1000000", contract="1000000", fund="50000000", milestones=None, year=2026
+    actors,
+    approved="1000000",
+    contract="1000000",
+    fund="50000000",
+    milestones=None,
+    year=2026,
+    **overrides,
 ):
     """An approved project listed in the budget (one line = approved amount), with a
     recorded contract, in construction. Returns (project, line, contract)."""
@@ -267,7 +273,7 @@ def building_project(
 
     if not _fund_exists(actors, year):
         special_fund(actors, fund, year)
-    project = approved_project(actors, approved)
+    project = approved_project(actors, approved, **overrides)
     project = budget.list_in_budget(
         project=project, allocations=[(year, Decimal(approved))], by=actors.finance
     )
