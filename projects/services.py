@@ -293,7 +293,9 @@ def project_submit(*, project, by) -> Project:
         if by.has_role(Role.DEPT_HEAD) and not p.head_confirmed_at:
             p.head_confirmed_by, p.head_confirmed_at = by, p.submitted_at
 
-    project = project_transition(project=project, action="submit", by=by, guard=_submit_guard(by), after=after)
+    project = project_transition(
+        project=project, action="submit", by=by, guard=_submit_guard(by), after=after
+    )
     notify(
         users=_office_users(project),
         text=f"新的项目申报待形式审查：{project.name}",
@@ -321,7 +323,9 @@ def project_return(*, project, by, reason: str) -> Project:
 
 
 def project_accept_for_review(*, project, by, comment: str = "") -> Project:
-    project = project_transition(project=project, action="accept_for_review", by=by, comment=comment)
+    project = project_transition(
+        project=project, action="accept_for_review", by=by, comment=comment
+    )
     notify(
         users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已受理，进入联合评审：{project.name}",
