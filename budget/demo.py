@@ -70,7 +70,7 @@ def _contract(project, users, index):
     contract = services.contract_record(
         project=project,
         by=officer,
-        name=f"{project.name}建设合同",
+        name=f"{project.name}采购合同",
         vendor=vendor,
         method=method,
         amount=(project.approved_amount * D("0.96")).quantize(D("1")),

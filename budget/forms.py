@@ -15,6 +15,9 @@ YEAR = {
 }
 
 
+SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
+
+
 class FundForm(forms.Form):
     year = forms.IntegerField(label="预算年度", **YEAR)
     amount = WanField(label="资金池总额", required=True)
@@ -52,7 +55,7 @@ class ContractForm(forms.Form):
 
     name = forms.CharField(label="合同名称", max_length=120)
     vendor = forms.CharField(label="供应商", max_length=120)
-    method = forms.ChoiceField(label="采购方式", choices=Contract.Method.choices)
+    method = forms.ChoiceField(label="采购方式", choices=Contract.Method.choices, widget=SELECT)
     amount = WanField(label="合同金额", required=True)
     signed_on = forms.DateField(
         label="签订日期",
@@ -102,8 +105,12 @@ class ContractForm(forms.Form):
 
 
 class DisbursementForm(forms.Form):
-    milestone = forms.ModelChoiceField(label="付款节点", queryset=None, empty_label=None)
-    budget_line = forms.ModelChoiceField(label="预算安排", queryset=None, empty_label=None)
+    milestone = forms.ModelChoiceField(
+        label="付款节点", queryset=None, empty_label=None, widget=SELECT
+    )
+    budget_line = forms.ModelChoiceField(
+        label="预算安排", queryset=None, empty_label=None, widget=SELECT
+    )
     amount = WanField(label="申请金额", required=True)
     purpose = forms.CharField(label="用途说明", max_length=200, required=False)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.models import Role, User
+from core.money import wan_display
 from core.permissions import WorkflowError, require
 from core.services import notify
 from projects.models import Project
@@ -467,7 +468,7 @@ def disbursement_submit(*, disbursement, by) -> Disbursement:
     )
     notify(
         users=_jurisdiction_users(d.project, Role.OFFICE),
-        text=f"拨付申请待审核：{d.project.name} {yuan(d.amount)}",
+        text=f"拨付申请待审核：{d.project.name} {wan_display(d.amount)} 万元",
         url=_url(d),
     )
     return d
@@ -483,7 +484,7 @@ def disbursement_verify(*, disbursement, by, comment="") -> Disbursement:
     )
     notify(
         users=_jurisdiction_users(d.project, Role.FINANCE),
-        text=f"拨付申请待审批：{d.project.name} {yuan(d.amount)}",
+        text=f"拨付申请待审批：{d.project.name} {wan_display(d.amount)} 万元",
         url=_url(d),
     )
     return d
@@ -519,7 +520,7 @@ def disbursement_pay(*, disbursement, by, voucher_no, paid_on) -> Disbursement:
     )
     notify(
         users=_department_users(d.project),
-        text=f"已支付：{d.project.name} {yuan(d.amount)}",
+        text=f"已支付：{d.project.name} {wan_display(d.amount)} 万元",
         url=_url(d),
     )
     return d

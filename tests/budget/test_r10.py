@@ -241,3 +241,20 @@ def test_every_money_movement_is_audited(actors):
     assert event.data["voucher_no"] == "PZ-2026-001" and event.to_state == "paid"
     assert BudgetLine.objects.get().amount == D("1000000")
     assert audit_verify() is None
+
+
+def test_a_later_year_line_respects_pool_and_approved_amount(actors):
+    special_fund(actors, "300000", 2027)
+    project, _line, _contract = building_project(actors, approved="1000000")
+    with pytest.raises(WorkflowError, match="预算安排合计 1,000,000.01 元 超出核定投资"):
+        services.budget_line_add(project=project, year=2027, amount="0.01", by=actors.finance)
+    with pytest.raises(WorkflowError, match="该项目2026年度已有预算安排"):
+        services.budget_line_add(project=project, year=2026, amount="1", by=actors.finance)
+    om = services.budget_line_add(
+        project=project, year=2027, amount="300000", kind=BudgetLine.Kind.OM, by=actors.finance
+    )
+    assert om.kind == "om"
+    with pytest.raises(WorkflowError, match="超出2027年度资金池"):
+        services.budget_line_add(
+            project=project, year=2027, amount="0.01", kind=BudgetLine.Kind.OM, by=actors.finance
+        )

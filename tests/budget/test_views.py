@@ -137,3 +137,27 @@ def test_todos_show_requests_with_amounts(actors, funded):
     assert office["待审核的拨付申请（合计 5.00 万元）"] == 1
     dept = {item.label: item.count for item in todos_for(actors.officer)}
     assert dept["被退回的拨付申请（合计 5.00 万元）"] == 1
+
+
+def test_list_and_funding_pages_do_not_grow_queries_with_rows(client, actors):
+    project, line, contract = building_project(actors)
+    m = contract.milestones.get(seq=1)
+    client.force_login(actors.finance)
+    urls = [reverse("budget:disbursements"), reverse("budget:project", args=[project.pk])]
+
+    def counts():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result.append(len(ctx.captured_queries))
+        return result
+
+    disbursement_in(actors, "paid", project=project, line=line, milestone=m, amount="1000")
+    few = counts()
+    for _ in range(4):
+        disbursement_in(actors, "verified", project=project, line=line, milestone=m, amount="1000")
+    assert counts() == few
