@@ -60,6 +60,7 @@ def disbursements_workbook(*, project, disbursements):
                 d.milestone.name,
                 str(d.budget_line),
                 to_wan(d.amount),
+                d.amount,
                 d.get_status_display(),
                 d.purpose,
                 d.voucher_no,
@@ -76,6 +77,7 @@ def disbursements_workbook(*, project, disbursements):
             "付款节点",
             "预算安排",
             "金额（万元）",
+            "金额（元）",
             "状态",
             "用途说明",
             "支付凭证号",
@@ -83,5 +85,5 @@ def disbursements_workbook(*, project, disbursements):
             "理由",
         ],
         rows=lines(),
-        widths=[8, 30, 14, 18, 14, 14, 30, 16, 12, 30],
+        widths=[8, 30, 14, 18, 14, 16, 14, 30, 16, 12, 30],
     )

@@ -85,3 +85,43 @@ def test_parallel_approvals_never_overdraw_the_line(postgres_only):
     assert approved.count() == 10 and outcomes.count("approved") == 10
     refused = [o for o in outcomes if o != "approved"]
     assert all(o.startswith("R10 超出预算安排") for o in refused), refused[:3]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_listing_never_overdraws_the_pool(postgres_only):
+    from budget.models import BudgetLine
+    from tests.factories import Actors
+
+    actors = Actors()
+    special_fund(actors, "1000000", 2026)
+    projects = [approved_project(actors, "100000", name=f"并发项目{i}") for i in range(20)]
+    finance = [
+        UserFactory(organisation=actors.finance.organisation, roles=[Role.FINANCE])
+        for _ in projects
+    ]
+    barrier = threading.Barrier(len(projects))
+    outcomes, lock = [], threading.Lock()
+
+    def work(project, user):
+        try:
+            barrier.wait()
+            services.list_in_budget(project=project, allocations=[(2026, D("100000"))], by=user)
+            result = "funded"
+        except WorkflowError as error:
+            result = str(error)
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [
+        threading.Thread(target=work, args=pair) for pair in zip(projects, finance, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert outcomes.count("funded") == 10
+    assert BudgetLine.objects.aggregate(s=Sum("amount"))["s"] == D("1000000")
+    assert all(o == "funded" or o.startswith("超出2026年度资金池") for o in outcomes)

@@ -161,3 +161,25 @@ def test_list_and_funding_pages_do_not_grow_queries_with_rows(client, actors):
     for _ in range(4):
         disbursement_in(actors, "verified", project=project, line=line, milestone=m, amount="1000")
     assert counts() == few
+
+
+def test_project_export_lists_requests_as_literal_text(client, actors):
+    from budget import services
+
+    project, line, contract = building_project(actors)
+    m = contract.milestones.get(seq=1)
+    services.disbursement_create(
+        project=project,
+        milestone=m,
+        budget_line=line,
+        amount="1234.56",
+        purpose="=cmd|' /C calc'!A0",
+        by=actors.officer,
+    )
+    client.force_login(actors.officer)
+    response = client.get(reverse("budget:project_export", args=[project.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert header[4:6] == ("金额（万元）", "金额（元）") and row[4:6] == (0.1235, 1234.56)
+    assert (row[2], row[3], row[6]) == ("签订合同", "2026年建设资金", "草稿")
+    assert row[7] == "=cmd|' /C calc'!A0" and sheet["H2"].data_type == "s"
