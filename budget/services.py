@@ -92,6 +92,8 @@ def fund_set(*, jurisdiction, year: int, amount, by, name: str = "") -> SpecialF
 
 def _check_allocations(project, allocations):
     """``allocations`` is ``[(year, amount), ...]``; returns them cleaned, years unique."""
+    if any(not 2000 <= int(year or 0) <= 2100 for year, _ in allocations):
+        raise WorkflowError("请填写正确的预算年度")
     cleaned = [(int(year), _money(amount, f"{year}年安排金额")) for year, amount in allocations]
     if not cleaned:
         raise WorkflowError("请至少安排一个年度的预算")

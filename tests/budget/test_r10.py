@@ -166,6 +166,8 @@ def test_listing_checks_approved_amount_years_and_role(actors):
         )
     with pytest.raises(WorkflowError, match="须大于 0"):
         services.list_in_budget(project=project, allocations=[(2026, "-5")], by=actors.finance)
+    with pytest.raises(WorkflowError, match="请填写正确的预算年度"):
+        services.list_in_budget(project=project, allocations=[(0, "5")], by=actors.finance)
     with pytest.raises(WorkflowError, match="只有财政部门"):
         services.list_in_budget(project=project, allocations=[(2026, "1")], by=actors.office)
     project = services.list_in_budget(
