@@ -209,3 +209,124 @@ def project_in(actors, state, **overrides) -> Project:
     if state == "terminated":
         return services.project_terminate(project=project, by=actors.office, reason="并入省级")
     raise ValueError(f"state {state} is not reachable through the services yet")
+
+
+# --- Funding (budget app) -------------------------------------------------------------
+
+
+def approved_project(actors, amount, **overrides) -> Project:
+    """A project approved with ``amount`` yuan as its 核定投资.
+
+    The one place tests produce approved projects. The review app (built in parallel)
+    owns the real decision service; when merging, re-point this at it instead of firing
+    the bare ``approve`` transition.
+    """
+    project = project_in(actors, "in_review", **overrides)
+    return services.project_transition(
+        project=project,
+        action="approve",
+        by=actors.office,
+        after=lambda p: setattr(p, "approved_amount", Decimal(amount)),
+    )
+
+
+def mark_accepted(actors, project) -> Project:
+    """Bring an in-construction project to accepted.
+
+    Acceptance (R8, the acceptance panel) is a later issue; until then this fires the bare
+    transitions. Re-point it at the acceptance services when they exist.
+    """
+    for action, by in (("request_acceptance", actors.officer), ("accept", actors.office)):
+        project = services.project_transition(project=project, action=action, by=by)
+    return project
+
+
+def special_fund(actors, amount, year=2026):
+    from budget.services import fund_set
+
+    return fund_set(
+        jurisdiction=actors.jurisdiction, year=year, amount=Decimal(amount), by=actors.finance
+    )
+
+
+MILESTONES_30_40_30 = [
+    {"name": "签订合同", "percent": 30, "is_final": False},
+    {"name": "初验", "percent": 40, "is_final": False},
+    {"name": "终验", "percent": 30, "is_final": True},
+]
+
+
+def building_project(
+    actors,
+    approved="1000000",
+    contract="1000000",
+    fund="50000000",
+    milestones=None,
+    year=2026,
+    **overrides,
+):
+    """An approved project listed in the budget (one line = approved amount), with a
+    recorded contract, in construction. Returns (project, line, contract)."""
+    import datetime as dt
+
+    from budget import services as budget
+
+    if not _fund_exists(actors, year):
+        special_fund(actors, fund, year)
+    project = approved_project(actors, approved, **overrides)
+    project = budget.list_in_budget(
+        project=project, allocations=[(year, Decimal(approved))], by=actors.finance
+    )
+    recorded = budget.contract_record(
+        project=project,
+        by=actors.officer,
+        name="系统建设合同",
+        vendor="湖南某信息技术有限公司",
+        method="open",
+        amount=Decimal(contract),
+        signed_on=dt.date(2026, 3, 1),
+        milestones=milestones or MILESTONES_30_40_30,
+    )
+    project = budget.project_start_construction(project=project, by=actors.officer)
+    return project, project.budget_lines.get(), recorded
+
+
+def _fund_exists(actors, year):
+    from budget.models import SpecialFund
+
+    return SpecialFund.objects.filter(jurisdiction=actors.jurisdiction, year=year).exists()
+
+
+def disbursement_in(actors, state, *, project, line, milestone, amount="100000"):
+    """A disbursement brought to ``state`` through the services."""
+    import datetime as dt
+
+    from budget import services as budget
+
+    d = budget.disbursement_create(
+        project=project,
+        milestone=milestone,
+        budget_line=line,
+        amount=Decimal(amount),
+        by=actors.officer,
+    )
+    if state == "draft":
+        return d
+    d = budget.disbursement_submit(disbursement=d, by=actors.officer)
+    if state == "submitted":
+        return d
+    if state == "returned":
+        return budget.disbursement_return(disbursement=d, by=actors.office, reason="请补充发票")
+    if state == "rejected":
+        return budget.disbursement_reject(disbursement=d, by=actors.office, reason="不符合拨付条件")
+    d = budget.disbursement_verify(disbursement=d, by=actors.office)
+    if state == "verified":
+        return d
+    d = budget.disbursement_approve(disbursement=d, by=actors.finance)
+    if state == "approved":
+        return d
+    if state == "paid":
+        return budget.disbursement_pay(
+            disbursement=d, by=actors.finance, voucher_no="PZ-2026-001", paid_on=dt.date(2026, 4, 1)
+        )
+    raise ValueError(state)

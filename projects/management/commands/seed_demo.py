@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from budget import demo as budget_demo
 from projects import demo
 
 FIXTURES = ["roles", "organisations", "common_platforms"]
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         call_command("loaddata", *FIXTURES, verbosity=0)
         with transaction.atomic():
             created = demo.seed()
+            funded = budget_demo.seed()
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目"))
+        self.stdout.write(self.style.SUCCESS(f"资金演示：{funded} 个项目批复、列入预算或拨付"))
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
         for username, full_name, org, roles in demo.USERS:
             self.stdout.write(f"  {username:<10} {full_name}  {org}  {','.join(roles)}")

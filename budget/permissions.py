@@ -1,0 +1,58 @@
+"""Who may act on funds, contracts and disbursements. Each predicate returns a Decision."""
+
+from core.models import Role
+from core.permissions import ALLOW, Decision, deny
+
+R = Role
+
+
+def _in_jurisdiction(user, jurisdiction_id) -> bool:
+    return user.jurisdiction_id is not None and user.jurisdiction_id == jurisdiction_id
+
+
+def can_manage_fund(user, jurisdiction_id) -> Decision:
+    if not user.has_role(R.FINANCE):
+        return deny("只有财政部门可以管理专项资金")
+    if not _in_jurisdiction(user, jurisdiction_id):
+        return deny("只能管理本辖区的专项资金")
+    return ALLOW
+
+
+def can_record_contract(user, project) -> Decision:
+    if not user.has_role(R.DEPT_OFFICER):
+        return deny("只有申报单位的经办人可以登记采购合同")
+    if user.organisation_id != project.department_id:
+        return deny("只能登记本单位项目的采购合同")
+    return ALLOW
+
+
+def can_request_disbursement(user, disbursement) -> Decision:
+    """The department that owns the project drafts, edits and submits requests."""
+    if not user.has_role(R.DEPT_OFFICER):
+        return deny("只有申报单位的经办人可以办理拨付申请")
+    if user.organisation_id != disbursement.project.department_id:
+        return deny("只能办理本单位项目的拨付申请")
+    return ALLOW
+
+
+def can_verify_disbursement(user, disbursement) -> Decision:
+    if not user.has_role(R.OFFICE):
+        return deny("只有牵头部门可以审核拨付申请")
+    if not _in_jurisdiction(user, disbursement.project.jurisdiction_id):
+        return deny("只能审核本辖区的拨付申请")
+    return ALLOW
+
+
+def can_approve_disbursement(user, disbursement) -> Decision:
+    if not user.has_role(R.FINANCE):
+        return deny("只有财政部门可以审批和支付拨付申请")
+    if not _in_jurisdiction(user, disbursement.project.jurisdiction_id):
+        return deny("只能审批本辖区的拨付申请")
+    return ALLOW
+
+
+def can_review_disbursement(user, disbursement) -> Decision:
+    """Whoever holds the request at its current step may return or reject it."""
+    if disbursement.status == "verified":
+        return can_approve_disbursement(user, disbursement)
+    return can_verify_disbursement(user, disbursement)

@@ -1,0 +1,31 @@
+from django.db import models
+from django.db.models import Q
+
+from core.models import Role
+
+R = Role
+
+
+def project_scope(user, prefix="project__"):
+    """SPEC §2 scoping of funding records, mirroring ``Project.objects.visible_to``."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser or user.has_role(R.ADMIN):
+        return Q()
+    jurisdiction = user.jurisdiction_id
+    scope = Q(pk__in=[])
+    if user.has_role(R.OFFICE, R.AUDITOR, R.LEADER, R.FINANCE):
+        scope |= Q(**{f"{prefix}jurisdiction_id": jurisdiction})
+    if user.has_role(R.DEPT_OFFICER, R.DEPT_HEAD) and user.organisation_id:
+        scope |= Q(**{f"{prefix}department_id": user.organisation_id})
+    return scope
+
+
+class DisbursementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(project_scope(user))
+
+    def for_list(self):
+        return self.select_related(
+            "project__department", "milestone__contract", "budget_line__fund"
+        )

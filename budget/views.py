@@ -1,0 +1,320 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.models import Jurisdiction
+from core.permissions import WorkflowError
+from projects.permissions import can_build_project, can_fund_project
+
+from . import exports, selectors, services
+from .forms import ActionForm, AllocationForm, ContractForm, DisbursementForm, FundForm
+from .models import Disbursement
+from .permissions import can_manage_fund, can_record_contract, can_request_disbursement
+from .workflow import EDITABLE_STATES, STATE_BADGES, State, available_actions
+
+GROUPS = {"project": "按项目", "department": "按单位", "jurisdiction": "按辖区"}
+
+
+def _errors(form):
+    return "；".join(e for errors in form.errors.values() for e in errors)
+
+
+def _attempt(request, func, success):
+    try:
+        result = func()
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return None
+    messages.success(request, success)
+    return result
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+@login_required
+def overview(request):
+    user = request.user
+    year = _year(request)
+    return render(
+        request,
+        "budget/fund_overview.html",
+        {
+            "year": year,
+            "funds": selectors.funds_overview(jurisdiction_id=user.jurisdiction_id, year=year),
+            "awaiting": selectors.projects_awaiting_funding(user=user),
+            "can_manage": can_manage_fund(user, user.jurisdiction_id),
+            "fund_form": FundForm(initial={"year": year}),
+            "totals": selectors.execution_totals(
+                selectors.execution(user=user, year=year, group="jurisdiction")
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def fund_save(request):
+    form = FundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("budget:overview")
+    data = form.cleaned_data
+    jurisdiction = Jurisdiction.objects.filter(pk=request.user.jurisdiction_id).first()
+    if jurisdiction is None:
+        raise Http404
+    _attempt(
+        request,
+        lambda: services.fund_set(
+            jurisdiction=jurisdiction,
+            year=data["year"],
+            amount=data["amount"],
+            name=data["name"],
+            by=request.user,
+        ),
+        f"已保存{data['year']}年度专项资金",
+    )
+    return redirect(f"/budget/?year={data['year']}")
+
+
+@login_required
+def project_funding(request, pk):
+    user = request.user
+    project = selectors.project_for_funding(user=user, pk=pk)
+    funding = selectors.project_funding(project=project)
+    disbursements = list(funding["disbursements"])
+    for d in disbursements:
+        d.project = project
+    return render(
+        request,
+        "budget/project_funding.html",
+        {
+            "project": project,
+            **funding,
+            "disbursements": disbursements,
+            "badges": STATE_BADGES,
+            "can_list": can_fund_project(user, project) and project.status == "approved",
+            "can_contract": can_record_contract(user, project)
+            and project.status in services.SPENDING_STATES,
+            "can_start": can_build_project(user, project) and project.status == "funded",
+            "can_request": can_request_disbursement(user, Disbursement(project=project))
+            and project.status in services.SPENDING_STATES,
+            "allocation_form": AllocationForm(
+                start_year=project.start_year or timezone.localdate().year
+            ),
+            "contract_form": ContractForm(),
+            "disbursement_form": DisbursementForm(project=project),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_list_in_budget(request, pk):
+    project = selectors.project_for_funding(user=request.user, pk=pk)
+    form = AllocationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    else:
+        _attempt(
+            request,
+            lambda: services.list_in_budget(
+                project=project, allocations=form.allocations(), by=request.user
+            ),
+            "已列入预算",
+        )
+    return redirect("budget:project", pk=pk)
+
+
+@login_required
+@require_POST
+def contract_create(request, pk):
+    project = selectors.project_for_funding(user=request.user, pk=pk)
+    form = ContractForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    else:
+        data = form.cleaned_data
+        _attempt(
+            request,
+            lambda: services.contract_record(
+                project=project,
+                by=request.user,
+                name=data["name"],
+                vendor=data["vendor"],
+                method=data["method"],
+                amount=data["amount"],
+                signed_on=data["signed_on"],
+                milestones=form.milestones(),
+            ),
+            "已登记采购合同",
+        )
+    return redirect("budget:project", pk=pk)
+
+
+@login_required
+@require_POST
+def project_start(request, pk):
+    project = selectors.project_for_funding(user=request.user, pk=pk)
+    _attempt(
+        request,
+        lambda: services.project_start_construction(project=project, by=request.user),
+        "项目已开工建设",
+    )
+    return redirect("budget:project", pk=pk)
+
+
+@login_required
+@require_POST
+def disbursement_create(request, pk):
+    project = selectors.project_for_funding(user=request.user, pk=pk)
+    form = DisbursementForm(request.POST, project=project)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("budget:project", pk=pk)
+    d = _attempt(
+        request,
+        lambda: services.disbursement_create(project=project, by=request.user, **form.cleaned_data),
+        "已保存拨付申请草稿，确认无误后请提交",
+    )
+    return redirect("budget:disbursement", pk=d.pk) if d else redirect("budget:project", pk=pk)
+
+
+@login_required
+def disbursements(request):
+    status = [s for s in request.GET.getlist("status") if s in State.values]
+    rows = selectors.disbursement_list(user=request.user, status=status)[:500]
+    return render(
+        request,
+        "budget/disbursement_list.html",
+        {"rows": rows, "status": status, "states": State.choices, "badges": STATE_BADGES},
+    )
+
+
+@login_required
+def disbursement_detail(request, pk):
+    d = selectors.disbursement_for_detail(user=request.user, pk=pk)
+    editable = d.status in EDITABLE_STATES and can_request_disbursement(request.user, d)
+    return render(
+        request,
+        "budget/disbursement_detail.html",
+        {
+            "d": d,
+            "badge": STATE_BADGES[d.status],
+            "actions": available_actions(request.user, d),
+            "timeline": d.project.audit_events.filter(
+                subject_type="disbursement", subject_id=d.pk
+            ).order_by("-seq"),
+            "edit_form": DisbursementForm(
+                project=d.project,
+                initial={
+                    "milestone": d.milestone_id,
+                    "budget_line": d.budget_line_id,
+                    "amount": d.amount / 10000,
+                    "purpose": d.purpose,
+                },
+            )
+            if editable
+            else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def disbursement_edit(request, pk):
+    d = selectors.disbursement_for_detail(user=request.user, pk=pk)
+    form = DisbursementForm(request.POST, project=d.project)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    else:
+        _attempt(
+            request,
+            lambda: services.disbursement_update(
+                disbursement=d, by=request.user, **form.cleaned_data
+            ),
+            "已修改拨付申请",
+        )
+    return redirect("budget:disbursement", pk=pk)
+
+
+@login_required
+@require_POST
+def disbursement_action(request, pk, name):
+    d = selectors.disbursement_for_detail(user=request.user, pk=pk)
+    service = services.ACTION_SERVICES.get(name)
+    if service is None:
+        raise Http404
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form) or "输入有误")
+        return redirect("budget:disbursement", pk=pk)
+    try:
+        done = service(d, request.user, form.cleaned_data)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"拨付申请 #{done.pk}：{done.get_status_display()}")
+    return redirect("budget:disbursement", pk=pk)
+
+
+@login_required
+def contract_detail(request, pk):
+    contract = selectors.contract_for_detail(user=request.user, pk=pk)
+    return render(request, "budget/contract_detail.html", {"contract": contract})
+
+
+def _execution_args(request):
+    group = request.GET.get("group", "department")
+    return _year(request), group if group in GROUPS else "department"
+
+
+@login_required
+def execution(request):
+    year, group = _execution_args(request)
+    today = timezone.localdate()
+    rows = selectors.execution(user=request.user, year=year, group=group, to_date=today)
+    return render(
+        request,
+        "budget/execution.html",
+        {
+            "year": year,
+            "group": group,
+            "groups": GROUPS,
+            "rows": rows,
+            "totals": selectors.execution_totals(rows),
+            "today": today,
+            "chart": {
+                "names": [r["name"] for r in rows],
+                "allocated": [float(r["allocated"] / 10000) for r in rows],
+                "paid": [float(r["paid"] / 10000) for r in rows],
+                "approved": [float(r["approved"] / 10000) for r in rows],
+                "rate": [round(float(r["rate"] or 0) * 100, 1) for r in rows],
+            },
+        },
+    )
+
+
+@login_required
+def execution_export(request):
+    year, group = _execution_args(request)
+    rows = selectors.execution(
+        user=request.user, year=year, group=group, to_date=timezone.localdate()
+    )
+    return exports.execution_workbook(rows=rows, group=group, year=year)
+
+
+@login_required
+def project_export(request, pk):
+    project = selectors.project_for_funding(user=request.user, pk=pk)
+    rows = project.disbursements.select_related("milestone__contract", "budget_line__fund")
+    return exports.disbursements_workbook(project=project, disbursements=rows.order_by("pk"))
