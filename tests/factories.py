@@ -150,6 +150,15 @@ class Actors:
             roles=[Role.AUDITOR],
         )
         self.admin = UserFactory(organisation=None, roles=[Role.ADMIN])
+        self.reviewers = {"security": self.reviewer}
+        for function in ("cryptography", "technical", "investment", "fiscal"):
+            self.reviewers[function] = UserFactory(
+                organisation=OrganisationFactory(
+                    jurisdiction=j, kind="reviewing_unit", review_function=function
+                ),
+                roles=[Role.REVIEWER],
+            )
+        self.round = open_round(j, self.office)
 
     def by_role(self):
         return {
@@ -165,6 +174,30 @@ class Actors:
             "admin": self.admin,
             "other_dept_officer": self.other_officer,
         }
+
+
+def open_round(jurisdiction, office, year=2026, batch=1):
+    """An annual round whose application window is open today."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from review.models import ReviewRound
+
+    today = timezone.localdate()
+    return ReviewRound.objects.get_or_create(
+        jurisdiction=jurisdiction,
+        occasion="approval",
+        kind="annual",
+        year=year,
+        batch=batch,
+        defaults={
+            "name": f"{year}年度集中申报第{batch}批",
+            "opens_on": today - dt.timedelta(days=30),
+            "closes_on": today + dt.timedelta(days=30),
+            "created_by": office,
+        },
+    )[0]
 
 
 def draft_project(actors, complete=True, **overrides):
