@@ -21,9 +21,11 @@ class ProjectQuerySet(models.QuerySet):
             scope |= Q(jurisdiction_id=jurisdiction) & ~Q(status="draft")
         if user.has_role(R.REVIEWER) and user.organisation_id:
             # Reviewing units see the projects assigned to their function (review app).
-            scope |= Q(pk__in=self.model.objects.filter(
-                reviews__tasks__organisation_id=user.organisation_id
-            ).values("pk"))
+            scope |= Q(
+                pk__in=self.model.objects.filter(
+                    reviews__tasks__organisation_id=user.organisation_id
+                ).values("pk")
+            )
         if user.has_role(R.EXPERT):
             # Experts see the projects they were drawn for, never their employer's.
             assigned = self.model.objects.filter(

@@ -286,7 +286,9 @@ def _submit_guard(by):
             from review.selectors import open_application_round
 
             if open_application_round(jurisdiction_id=project.jurisdiction_id) is None:
-                raise WorkflowError("年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口")
+                raise WorkflowError(
+                    "年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口"
+                )
 
     return guard
 
@@ -298,7 +300,9 @@ def project_submit(*, project, by) -> Project:
         if by.has_role(Role.DEPT_HEAD) and not p.head_confirmed_at:
             p.head_confirmed_by, p.head_confirmed_at = by, p.submitted_at
 
-    project = project_transition(project=project, action="submit", by=by, guard=_submit_guard(by), after=after)
+    project = project_transition(
+        project=project, action="submit", by=by, guard=_submit_guard(by), after=after
+    )
     notify(
         users=_office_users(project),
         text=f"新的项目申报待形式审查：{project.name}",

@@ -169,9 +169,7 @@ class Review(models.Model):
         ReviewRound, verbose_name="批次", on_delete=models.PROTECT, related_name="reviews"
     )
     occasion = models.CharField("评审环节", max_length=16, choices=Occasion.choices)
-    status = models.CharField(
-        "状态", max_length=16, choices=Status.choices, default=Status.OPEN
-    )
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField("受理时间")
     opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField("决定", max_length=16, choices=Outcome.choices, blank=True)
@@ -417,7 +415,9 @@ class AgendaItem(models.Model):
 
 class Vote(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
-    member = models.ForeignKey(USER, verbose_name="委员", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        USER, verbose_name="委员", on_delete=models.PROTECT, related_name="+"
+    )
     choice = models.CharField("表决", max_length=16, choices=Outcome.choices)
     conditions = models.TextField("附加条件", blank=True)
     cast_at = models.DateTimeField("表决时间")

@@ -71,9 +71,7 @@ def open_application_round(*, jurisdiction_id, on=None) -> ReviewRound | None:
 def latest_opinions(review) -> dict[str, Opinion]:
     """function -> the current (highest-version) signed opinion."""
     result = {}
-    for opinion in Opinion.objects.filter(task__review=review).select_related(
-        "task", "signed_by"
-    ):
+    for opinion in Opinion.objects.filter(task__review=review).select_related("task", "signed_by"):
         current = result.get(opinion.task.function)
         if current is None or opinion.version > current.version:
             result[opinion.task.function] = opinion
@@ -107,15 +105,15 @@ class PanelScore:
 def panel_score(panel, trim_min: int = 5) -> PanelScore:
     """Mean of the scored experts' totals, dropping one highest and one lowest at >= trim_min."""
     agg = panel.members.filter(replaced_at__isnull=True, total__isnull=False).aggregate(
-        n=Count("id"), total=Sum("total"), high=Max("total"), low=Min("total")
+        n=Count("id"), sum_=Sum("total"), high=Max("total"), low=Min("total")
     )
     n = agg["n"]
     if not n:
         return PanelScore(0, None, False)
     if n >= trim_min:
-        value = (agg["total"] - agg["high"] - agg["low"]) / (n - 2)
+        value = (agg["sum_"] - agg["high"] - agg["low"]) / (n - 2)
         return PanelScore(n, value.quantize(TWO, ROUND_HALF_UP), True)
-    return PanelScore(n, (agg["total"] / n).quantize(TWO, ROUND_HALF_UP), False)
+    return PanelScore(n, (agg["sum_"] / n).quantize(TWO, ROUND_HALF_UP), False)
 
 
 @dataclass(frozen=True)
@@ -160,9 +158,9 @@ def item_tally(item: AgendaItem) -> Tally:
     """Count attendance, recusals and valid votes in the database, then apply the rules."""
     department = item.review.project.department_id
     seats = MeetingMember.objects.filter(meeting_id=item.meeting_id).aggregate(
-        members=Count("id"),
-        present=Count("id", filter=Q(present=True)),
-        recused=Count("id", filter=Q(present=True, user__organisation_id=department)),
+        n_members=Count("id"),
+        n_present=Count("id", filter=Q(present=True)),
+        n_recused=Count("id", filter=Q(present=True, user__organisation_id=department)),
     )
     present_ids = MeetingMember.objects.filter(meeting_id=item.meeting_id, present=True).exclude(
         user__organisation_id=department
@@ -174,12 +172,13 @@ def item_tally(item: AgendaItem) -> Tally:
     )
     settings = settings_for(item.meeting.jurisdiction_id)
     return Tally(
-        members=seats["members"],
-        present=seats["present"],
-        recused=seats["recused"],
-        quorum_met=quorum_met(seats["present"], seats["members"], settings),
-        result=vote_result(votes["approve"], votes["reject"], votes["send_back"],
-                           settings.approval_rule),
+        members=seats["n_members"],
+        present=seats["n_present"],
+        recused=seats["n_recused"],
+        quorum_met=quorum_met(seats["n_present"], seats["n_members"], settings),
+        result=vote_result(
+            votes["approve"], votes["reject"], votes["send_back"], settings.approval_rule
+        ),
         **votes,
     )
 
@@ -213,7 +212,9 @@ def my_opinion_tasks(user):
 
 def my_panel_seats(user):
     return PanelMember.objects.filter(
-        expert__user=user, replaced_at__isnull=True, scored_at__isnull=True,
+        expert__user=user,
+        replaced_at__isnull=True,
+        scored_at__isnull=True,
         panel__closed_at__isnull=True,
     ).select_related("panel__review__project__department")
 
@@ -237,24 +238,29 @@ def cycle_steps(*, jurisdiction_id, limit=20) -> list[dict]:
     """The slowest completed steps: opinions per unit, scores per expert, votes, decisions."""
     now = timezone.now()
     rows = []
-    tasks = ReviewTask.objects.filter(review__round__jurisdiction_id=jurisdiction_id).annotate(
-        spent=_duration("assigned_at", "completed_at")
-    ).select_related("review__project", "organisation")
+    tasks = (
+        ReviewTask.objects.filter(review__round__jurisdiction_id=jurisdiction_id)
+        .annotate(spent=_duration("assigned_at", "completed_at"))
+        .select_related("review__project", "organisation")
+    )
     for t in tasks:
-        rows.append(_step(t.review.project, f"书面意见：{t.organisation}", t.assigned_at,
-                          t.completed_at, now))
+        rows.append(
+            _step(
+                t.review.project, f"书面意见：{t.organisation}", t.assigned_at, t.completed_at, now
+            )
+        )
     seats = PanelMember.objects.filter(
         panel__review__round__jurisdiction_id=jurisdiction_id, replaced_at__isnull=True
     ).select_related("panel__review__project", "expert__user")
     for s in seats:
-        rows.append(_step(s.panel.review.project, f"专家评分：{s.expert}", s.assigned_at,
-                          s.scored_at, now))
+        rows.append(
+            _step(s.panel.review.project, f"专家评分：{s.expert}", s.assigned_at, s.scored_at, now)
+        )
     items = AgendaItem.objects.filter(meeting__jurisdiction_id=jurisdiction_id).select_related(
         "review__project", "meeting"
     )
     for i in items:
-        rows.append(_step(i.review.project, f"会议表决：{i.meeting}", i.added_at, i.closed_at,
-                          now))
+        rows.append(_step(i.review.project, f"会议表决：{i.meeting}", i.added_at, i.closed_at, now))
     for r in Review.objects.filter(round__jurisdiction_id=jurisdiction_id).select_related(
         "project"
     ):

@@ -55,8 +55,18 @@ def _department_users(project):
 
 
 @transaction.atomic
-def round_create(*, jurisdiction, kind, year, batch, by, opens_on=None, closes_on=None,
-                 occasion="approval", name="") -> ReviewRound:
+def round_create(
+    *,
+    jurisdiction,
+    kind,
+    year,
+    batch,
+    by,
+    opens_on=None,
+    closes_on=None,
+    occasion="approval",
+    name="",
+) -> ReviewRound:
     require(can_manage_review(by, jurisdiction.pk))
     if kind == ReviewRound.Kind.ANNUAL and not (opens_on and closes_on):
         raise WorkflowError("年度集中申报批次须设定申报窗口的起止日期")
@@ -73,11 +83,24 @@ def round_create(*, jurisdiction, kind, year, batch, by, opens_on=None, closes_o
             else f"{year}年临时个别项目第{batch}批"
         )
     round_ = ReviewRound.objects.create(
-        jurisdiction=jurisdiction, occasion=occasion, kind=kind, year=year, batch=batch,
-        name=name, opens_on=opens_on, closes_on=closes_on, created_by=by,
+        jurisdiction=jurisdiction,
+        occasion=occasion,
+        kind=kind,
+        year=year,
+        batch=batch,
+        name=name,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=by,
     )
-    audit_record(by=by, subject=round_, action="round_create", action_label="设立评审批次",
-                 comment=name, data={"opens_on": opens_on, "closes_on": closes_on})
+    audit_record(
+        by=by,
+        subject=round_,
+        action="round_create",
+        action_label="设立评审批次",
+        comment=name,
+        data={"opens_on": opens_on, "closes_on": closes_on},
+    )
     return round_
 
 
@@ -97,8 +120,13 @@ def _round_for(project, by) -> ReviewRound:
         .first()
     )
     return found or ReviewRound.objects.create(
-        jurisdiction_id=project.jurisdiction_id, occasion="approval", kind="adhoc", year=year,
-        batch=1, name=f"{year}年临时个别项目第1批", created_by=by,
+        jurisdiction_id=project.jurisdiction_id,
+        occasion="approval",
+        kind="adhoc",
+        year=year,
+        batch=1,
+        name=f"{year}年临时个别项目第1批",
+        created_by=by,
     )
 
 
@@ -122,21 +150,29 @@ def review_open(*, project, by, round=None, occasion="approval") -> Review:
         ReviewTask.objects.create(
             review=review, function=function, organisation=unit, assigned_at=now
         )
-        notify(users=_unit_users(unit.pk), text=f"请出具{Function(function).label}意见："
-               f"{project.name}", url=_review_url(review))
-    audit_record(by=by, subject=review, project=project, action="review_open",
-                 action_label="进入评审批次", comment=round_.name,
-                 data={"functions": functions})
+        notify(
+            users=_unit_users(unit.pk),
+            text=f"请出具{Function(function).label}意见：{project.name}",
+            url=_review_url(review),
+        )
+    audit_record(
+        by=by,
+        subject=review,
+        project=project,
+        action="review_open",
+        action_label="进入评审批次",
+        comment=round_.name,
+        data={"functions": functions},
+    )
     return review
 
 
 @transaction.atomic
-def opinion_sign(*, task, conclusion, text, by, recommended_amount=None, attachment=None,
-                 correction_reason="") -> Opinion:
+def opinion_sign(
+    *, task, conclusion, text, by, recommended_amount=None, attachment=None, correction_reason=""
+) -> Opinion:
     """Sign an opinion. A second signature is a correction and needs a reason."""
-    task = ReviewTask.objects.select_for_update().select_related("review__project").get(
-        pk=task.pk
-    )
+    task = ReviewTask.objects.select_for_update().select_related("review__project").get(pk=task.pk)
     require(can_give_opinion(by, task))
     if conclusion not in Opinion.Conclusion.values:
         raise WorkflowError("请选择审查结论")
@@ -150,21 +186,34 @@ def opinion_sign(*, task, conclusion, text, by, recommended_amount=None, attachm
     if last and not correction_reason.strip():
         raise WorkflowError("意见已签署，更正须说明理由")
     opinion = Opinion.objects.create(
-        task=task, version=last + 1, conclusion=conclusion, text=text.strip(),
-        recommended_amount=recommended_amount, attachment=attachment or "",
-        correction_reason=correction_reason.strip(), signed_by=by, signed_at=timezone.now(),
+        task=task,
+        version=last + 1,
+        conclusion=conclusion,
+        text=text.strip(),
+        recommended_amount=recommended_amount,
+        attachment=attachment or "",
+        correction_reason=correction_reason.strip(),
+        signed_by=by,
+        signed_at=timezone.now(),
     )
     if not task.completed_at:
         task.completed_at = opinion.signed_at
         task.save(update_fields=["completed_at"])
     audit_record(
-        by=by, subject=opinion, project=task.review.project,
+        by=by,
+        subject=opinion,
+        project=task.review.project,
         action="opinion_correct" if last else "opinion_sign",
-        action_label=f"更正{task.get_function_display()}意见" if last
+        action_label=f"更正{task.get_function_display()}意见"
+        if last
         else f"出具{task.get_function_display()}意见",
         comment=opinion.text,
-        data={"conclusion": conclusion, "version": opinion.version,
-              "recommended_amount": recommended_amount, "reason": opinion.correction_reason},
+        data={
+            "conclusion": conclusion,
+            "version": opinion.version,
+            "recommended_amount": recommended_amount,
+            "reason": opinion.correction_reason,
+        },
     )
     return opinion
 
@@ -201,19 +250,30 @@ def panel_draw(*, review, size, by, rng=None) -> Panel:
     PanelMember.objects.bulk_create(
         PanelMember(panel=panel, expert=e, assigned_at=now) for e in chosen
     )
-    audit_record(by=by, subject=panel, project=review.project, action="panel_draw",
-                 action_label="随机抽取评审专家", data={"experts": [str(e) for e in chosen]})
-    notify(users=[e.user for e in chosen], text=f"您被抽取为评审专家：{review.project.name}",
-           url="/review/mine/")
+    audit_record(
+        by=by,
+        subject=panel,
+        project=review.project,
+        action="panel_draw",
+        action_label="随机抽取评审专家",
+        data={"experts": [str(e) for e in chosen]},
+    )
+    notify(
+        users=[e.user for e in chosen],
+        text=f"您被抽取为评审专家：{review.project.name}",
+        url="/review/mine/",
+    )
     return panel
 
 
 @transaction.atomic
 def panel_replace(*, member, reason, by) -> PanelMember:
     """Replace a drawn expert with another random eligible one, stating why."""
-    member = PanelMember.objects.select_for_update().select_related(
-        "panel__review__project", "expert__user"
-    ).get(pk=member.pk)
+    member = (
+        PanelMember.objects.select_for_update()
+        .select_related("panel__review__project", "expert__user")
+        .get(pk=member.pk)
+    )
     review = member.panel.review
     require(can_manage_review(by, review.project.jurisdiction_id))
     if not reason.strip():
@@ -230,20 +290,31 @@ def panel_replace(*, member, reason, by) -> PanelMember:
     new = PanelMember.objects.create(
         panel=member.panel, expert=random.SystemRandom().choice(candidates), assigned_at=now
     )
-    audit_record(by=by, subject=member.panel, project=review.project, action="panel_replace",
-                 action_label="替换评审专家", comment=reason.strip(),
-                 data={"out": str(member.expert), "in": str(new.expert)})
-    notify(users=[new.expert.user], text=f"您被抽取为评审专家：{review.project.name}",
-           url="/review/mine/")
+    audit_record(
+        by=by,
+        subject=member.panel,
+        project=review.project,
+        action="panel_replace",
+        action_label="替换评审专家",
+        comment=reason.strip(),
+        data={"out": str(member.expert), "in": str(new.expert)},
+    )
+    notify(
+        users=[new.expert.user],
+        text=f"您被抽取为评审专家：{review.project.name}",
+        url="/review/mine/",
+    )
     return new
 
 
 @transaction.atomic
 def score_submit(*, member, values: dict, by, comment="") -> PanelMember:
     """Record an expert's score per criterion; the weighted total is kept on the seat."""
-    member = PanelMember.objects.select_for_update().select_related(
-        "panel__review__project", "expert"
-    ).get(pk=member.pk)
+    member = (
+        PanelMember.objects.select_for_update()
+        .select_related("panel__review__project", "expert")
+        .get(pk=member.pk)
+    )
     require(can_score(by, member))
     project = member.panel.review.project
     criteria = selectors.criteria_for(
@@ -257,16 +328,23 @@ def score_submit(*, member, values: dict, by, comment="") -> PanelMember:
         value = Decimal(value)
         if not Decimal(0) <= value <= Decimal(100):
             raise WorkflowError(f"“{name}”得分须在0到100之间")
-        rows.append(Score(member=member, criterion=code, criterion_name=name, weight=weight,
-                          value=value))
+        rows.append(
+            Score(member=member, criterion=code, criterion_name=name, weight=weight, value=value)
+        )
     weights = sum(r.weight for r in rows)
     total = sum(r.value * r.weight for r in rows) / weights
     Score.objects.bulk_create(rows)
     member.total = total.quantize(TWO, ROUND_HALF_UP)
     member.scored_at, member.comment = timezone.now(), comment.strip()
     member.save(update_fields=["total", "scored_at", "comment"])
-    audit_record(by=by, subject=member, project=project, action="score", action_label="专家评分",
-                 data={"total": member.total, "scores": {r.criterion: r.value for r in rows}})
+    audit_record(
+        by=by,
+        subject=member,
+        project=project,
+        action="score",
+        action_label="专家评分",
+        data={"total": member.total, "scores": {r.criterion: r.value for r in rows}},
+    )
     return member
 
 
@@ -285,9 +363,14 @@ def panel_close(*, panel, by) -> Panel:
     result = selectors.panel_score(panel, settings.trim_min_panel)
     panel.closed_at, panel.score = timezone.now(), result.score
     panel.save(update_fields=["closed_at", "score"])
-    audit_record(by=by, subject=panel, project=project, action="panel_close",
-                 action_label="结束专家评审",
-                 data={"score": result.score, "experts": result.count, "trimmed": result.trimmed})
+    audit_record(
+        by=by,
+        subject=panel,
+        project=project,
+        action="panel_close",
+        action_label="结束专家评审",
+        data={"score": result.score, "experts": result.count, "trimmed": result.trimmed},
+    )
     return panel
 
 
@@ -300,11 +383,18 @@ def meeting_create(*, jurisdiction, title, held_on, by, members, location="") ->
     not_committee = [str(u) for u in members if not u.has_role(Role.COMMITTEE)]
     if not_committee:
         raise WorkflowError("以下人员不是联审委员：" + "、".join(not_committee))
-    meeting = Meeting.objects.create(jurisdiction=jurisdiction, title=title, held_on=held_on,
-                                     location=location, created_by=by)
+    meeting = Meeting.objects.create(
+        jurisdiction=jurisdiction, title=title, held_on=held_on, location=location, created_by=by
+    )
     MeetingMember.objects.bulk_create(MeetingMember(meeting=meeting, user=u) for u in members)
-    audit_record(by=by, subject=meeting, action="meeting_create", action_label="安排联审会议",
-                 comment=title, data={"members": [str(u) for u in members]})
+    audit_record(
+        by=by,
+        subject=meeting,
+        action="meeting_create",
+        action_label="安排联审会议",
+        comment=title,
+        data={"members": [str(u) for u in members]},
+    )
     notify(users=members, text=f"请参加联审会议：{title}（{held_on}）", url="/review/votes/")
     return meeting
 
@@ -319,10 +409,17 @@ def agenda_add(*, meeting, review, by) -> AgendaItem:
     if AgendaItem.objects.filter(meeting=meeting, review=review).exists():
         raise WorkflowError("该项目已在本次会议议程中")
     order = (meeting.items.aggregate(n=Max("order"))["n"] or 0) + 1
-    item = AgendaItem.objects.create(meeting=meeting, review=review, order=order,
-                                     added_at=timezone.now())
-    audit_record(by=by, subject=item, project=review.project, action="agenda_add",
-                 action_label="列入联审会议议程", comment=meeting.title)
+    item = AgendaItem.objects.create(
+        meeting=meeting, review=review, order=order, added_at=timezone.now()
+    )
+    audit_record(
+        by=by,
+        subject=item,
+        project=review.project,
+        action="agenda_add",
+        action_label="列入联审会议议程",
+        comment=meeting.title,
+    )
     return item
 
 
@@ -336,8 +433,13 @@ def attendance_set(*, meeting, user, present: bool, by) -> MeetingMember:
         raise WorkflowError("已有议题结束表决，不能再修改出席情况")
     seat.present = present
     seat.save(update_fields=["present"])
-    audit_record(by=by, subject=meeting, action="attendance",
-                 action_label="登记出席" if present else "登记缺席", comment=str(user))
+    audit_record(
+        by=by,
+        subject=meeting,
+        action="attendance",
+        action_label="登记出席" if present else "登记缺席",
+        comment=str(user),
+    )
     return seat
 
 
@@ -348,42 +450,65 @@ def vote_cast(*, item, member, choice, by, conditions="") -> Vote:
     if choice not in Outcome.values:
         raise WorkflowError("请选择同意、不同意或退回补充")
     with transaction.atomic():
-        item = AgendaItem.objects.select_for_update().select_related(
-            "review__project", "meeting"
-        ).get(pk=item.pk)
+        item = (
+            AgendaItem.objects.select_for_update()
+            .select_related("review__project", "meeting")
+            .get(pk=item.pk)
+        )
         seat = MeetingMember.objects.filter(meeting_id=item.meeting_id, user=member).first()
         require(can_vote(member, item, seat))
         vote, created = Vote.objects.update_or_create(
-            item=item, member=member,
-            defaults={"choice": choice, "conditions": conditions.strip(),
-                      "cast_at": timezone.now()},
+            item=item,
+            member=member,
+            defaults={
+                "choice": choice,
+                "conditions": conditions.strip(),
+                "cast_at": timezone.now(),
+            },
         )
-        audit_record(by=by, subject=vote, project=item.review.project,
-                     action="vote" if created else "vote_change",
-                     action_label="委员表决" if created else "委员改票",
-                     comment=vote.conditions, data={"item": item.pk, "choice": choice})
+        audit_record(
+            by=by,
+            subject=vote,
+            project=item.review.project,
+            action="vote" if created else "vote_change",
+            action_label="委员表决" if created else "委员改票",
+            comment=vote.conditions,
+            data={"item": item.pk, "choice": choice},
+        )
     return vote
 
 
 @transaction.atomic
 def item_close(*, item, by) -> AgendaItem:
     """End voting on an item; the result is computed from the votes, never typed."""
-    item = AgendaItem.objects.select_for_update().select_related(
-        "review__project", "meeting"
-    ).get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update()
+        .select_related("review__project", "meeting")
+        .get(pk=item.pk)
+    )
     require(can_manage_review(by, item.meeting.jurisdiction_id))
     if item.closed_at:
         raise WorkflowError("该议题已结束表决")
     tally = selectors.item_tally(item)
     item.closed_at, item.result, item.quorum_met = timezone.now(), tally.result, tally.quorum_met
     item.tally = {
-        "members": tally.members, "present": tally.present, "recused": tally.recused,
-        "approve": tally.approve, "reject": tally.reject, "send_back": tally.send_back,
+        "members": tally.members,
+        "present": tally.present,
+        "recused": tally.recused,
+        "approve": tally.approve,
+        "reject": tally.reject,
+        "send_back": tally.send_back,
     }
     item.save(update_fields=["closed_at", "result", "quorum_met", "tally"])
-    audit_record(by=by, subject=item, project=item.review.project, action="item_close",
-                 action_label="结束议题表决", to_state=tally.result,
-                 data={**item.tally, "quorum_met": tally.quorum_met})
+    audit_record(
+        by=by,
+        subject=item,
+        project=item.review.project,
+        action="item_close",
+        action_label="结束议题表决",
+        to_state=tally.result,
+        data={**item.tally, "quorum_met": tally.quorum_met},
+    )
     return item
 
 
@@ -405,9 +530,7 @@ def _decision_guard(item_id, decision):
             raise WorkflowError("会议出席委员未达到法定人数，表决无效，不能作出决定")
         if decision != item.result:
             result = Outcome(item.result).label if item.result else "无有效表决"
-            raise WorkflowError(
-                f"决定“{Outcome(decision).label}”与会议表决结果“{result}”不一致"
-            )
+            raise WorkflowError(f"决定“{Outcome(decision).label}”与会议表决结果“{result}”不一致")
 
     return guard
 
@@ -423,7 +546,9 @@ def review_decide(*, item, decision, by, comment="", amount=None, override_reaso
             default = selectors.default_approved_amount(review)
             final_amount = default if amount is None else amount
             if final_amount != default and not override_reason.strip():
-                raise WorkflowError("核定投资与默认金额（申报金额与财评建议的较低者）不同，须说明调整理由")
+                raise WorkflowError(
+                    "核定投资与默认金额（申报金额与财评建议的较低者）不同，须说明调整理由"
+                )
             if final_amount < 0 or final_amount > review.project.total_investment:
                 raise WorkflowError("核定投资须在0与申报总投资之间")
 
@@ -432,8 +557,12 @@ def review_decide(*, item, decision, by, comment="", amount=None, override_reaso
                 project.approved_amount = final_amount
 
         project = project_transition(
-            project=review.project, action=decision, by=by, comment=comment,
-            guard=_decision_guard(item.pk, decision), after=after,
+            project=review.project,
+            action=decision,
+            by=by,
+            comment=comment,
+            guard=_decision_guard(item.pk, decision),
+            after=after,
         )
         review = Review.objects.select_for_update().get(pk=review.pk)
         review.status, review.decision = Review.Status.DECIDED, decision
@@ -442,10 +571,20 @@ def review_decide(*, item, decision, by, comment="", amount=None, override_reaso
         review.approved_amount = final_amount
         review.amount_override_reason = override_reason.strip()
         review.save()
-        audit_record(by=by, subject=review, project=project, action="review_decide",
-                     action_label="记录联审决定", to_state=decision, comment=comment,
-                     data={"approved_amount": final_amount, "override_reason": override_reason,
-                           "item": item.pk})
+        audit_record(
+            by=by,
+            subject=review,
+            project=project,
+            action="review_decide",
+            action_label="记录联审决定",
+            to_state=decision,
+            comment=comment,
+            data={
+                "approved_amount": final_amount,
+                "override_reason": override_reason,
+                "item": item.pk,
+            },
+        )
         text = f"联审决定：{project.name} {Outcome(decision).label}"
         if final_amount is not None:
             text += f"，核定投资 {final_amount:,.2f} 元"

@@ -32,5 +32,7 @@ def review_todos(user):
             closed_at__isnull=False,
             review__status=Review.Status.OPEN,
         ).count()
-        items.append(TodoItem("待记录决定的议题", count, "/review/?todo=decide", "bi-check2-square"))
+        items.append(
+            TodoItem("待记录决定的议题", count, "/review/?todo=decide", "bi-check2-square")
+        )
     return items

@@ -242,3 +242,90 @@ def project_in(actors, state, **overrides) -> Project:
     if state == "terminated":
         return services.project_terminate(project=project, by=actors.office, reason="并入省级")
     raise ValueError(f"state {state} is not reachable through the services yet")
+
+
+# Review (SPEC §4) helpers: each step goes through review.services.
+
+
+def make_expert(actors, employer=None, conflicts=()):
+    from review.models import Expert
+
+    employer = employer or OrganisationFactory(
+        jurisdiction=actors.jurisdiction, kind="expert_employer"
+    )
+    user = UserFactory(organisation=employer, roles=[Role.EXPERT])
+    expert = Expert.objects.create(user=user, jurisdiction=actors.jurisdiction, employer=employer)
+    expert.conflicts.set(conflicts)
+    return expert
+
+
+def make_committee(actors, n, organisation=None):
+    org = organisation or OrganisationFactory(
+        jurisdiction=actors.jurisdiction, kind="leading_group"
+    )
+    return [UserFactory(organisation=org, roles=[Role.COMMITTEE]) for _ in range(n)]
+
+
+def give_opinions(actors, review, fiscal_amount=None):
+    from review import services as review_services
+
+    for task in review.tasks.all():
+        review_services.opinion_sign(
+            task=task,
+            conclusion="agree",
+            text="同意。",
+            recommended_amount=fiscal_amount if task.function == "fiscal" else None,
+            by=actors.reviewers[task.function],
+        )
+
+
+def closed_panel(actors, review, totals=(80, 85, 90)):
+    """Draw a panel of len(totals) experts, each scoring every criterion ``total``."""
+    from review import selectors
+    from review import services as review_services
+
+    experts = [make_expert(actors) for _ in totals]
+    panel = review_services.panel_draw(review=review, size=len(totals), by=actors.office)
+    criteria = selectors.criteria_for(jurisdiction_id=actors.jurisdiction.pk, occasion="approval")
+    by_expert = {e.pk: t for e, t in zip(experts, totals, strict=True)}
+    for member in panel.members.select_related("expert__user"):
+        value = by_expert[member.expert_id]
+        review_services.score_submit(
+            member=member, values={c[0]: value for c in criteria}, by=member.expert.user
+        )
+    return review_services.panel_close(panel=panel, by=actors.office)
+
+
+def meeting_with(actors, members, present=None):
+    import datetime as dt
+
+    from review import services as review_services
+
+    meeting = review_services.meeting_create(
+        jurisdiction=actors.jurisdiction,
+        title="2026年第1次联审会议",
+        held_on=dt.date(2026, 11, 20),
+        members=members,
+        by=actors.office,
+    )
+    for user in members if present is None else present:
+        review_services.attendance_set(meeting=meeting, user=user, present=True, by=actors.office)
+    return meeting
+
+
+def ready_for_decision(
+    actors, project=None, votes=("approve", "approve", "approve"), fiscal_amount=None
+):
+    """A project in review with opinions, a closed panel and a closed, voted agenda item."""
+    from review import services as review_services
+
+    project = project or project_in(actors, "in_review")
+    review = project.reviews.get(status="open")
+    give_opinions(actors, review, fiscal_amount=fiscal_amount or project.total_investment)
+    closed_panel(actors, review)
+    members = make_committee(actors, len(votes))
+    meeting = meeting_with(actors, members)
+    item = review_services.agenda_add(meeting=meeting, review=review, by=actors.office)
+    for member, choice in zip(members, votes, strict=True):
+        review_services.vote_cast(item=item, member=member, choice=choice, by=member)
+    return review_services.item_close(item=item, by=actors.office)
