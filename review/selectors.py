@@ -291,3 +291,49 @@ def cycle_by_unit(*, jurisdiction_id) -> list[dict]:
         .order_by("-longest")
     )
     return list(rows)
+
+
+def rounds_for(*, jurisdiction_id):
+    return ReviewRound.objects.filter(jurisdiction_id=jurisdiction_id).annotate(
+        n_reviews=Count("reviews")
+    )
+
+
+def panel_for(review):
+    from .models import Panel
+
+    return Panel.objects.filter(review=review).first()
+
+
+def panel_members(panel, user) -> list[dict]:
+    """Seats with scores; scores stay hidden from everyone until the panel closes."""
+    members = panel.members.select_related("expert__user", "expert__employer").prefetch_related(
+        "scores"
+    )
+    show = panel.closed_at is not None
+    return [
+        {
+            "seat": m,
+            "total": m.total if show else None,
+            "scores": list(m.scores.all()) if show else [],
+            "mine": m.expert.user_id == user.pk,
+        }
+        for m in members
+    ]
+
+
+def items_for(review):
+    return list(review.agenda_items.select_related("meeting").order_by("added_at"))
+
+
+def meeting_items(meeting) -> list[tuple]:
+    """(item, tally) for each agenda item: the live count while open, the record once closed."""
+    items = meeting.items.select_related("review__project__department", "meeting")
+    return [(item, item_tally(item)) for item in items]
+
+
+def my_votes(user, items) -> dict:
+    from .models import Vote
+
+    votes = Vote.objects.filter(member=user, item__in=[i.pk for i in items])
+    return {v.item_id: v for v in votes}
