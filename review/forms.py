@@ -6,7 +6,18 @@ from core.money import WanField
 from .models import Opinion, Outcome, ReviewRound
 
 
-class RoundForm(forms.Form):
+class BootstrapForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+
+class RoundForm(BootstrapForm):
     kind = forms.ChoiceField(label="类型", choices=ReviewRound.Kind.choices)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     batch = forms.IntegerField(label="批次", min_value=1, initial=1)
@@ -18,7 +29,7 @@ class RoundForm(forms.Form):
     )
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(BootstrapForm):
     conclusion = forms.ChoiceField(label="结论", choices=Opinion.Conclusion.choices)
     text = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 4}))
     recommended_amount = WanField(label="建议金额")
@@ -41,10 +52,10 @@ def score_form(criteria):
     fields["comment"] = forms.CharField(
         label="评审意见", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    return type("ScoreForm", (forms.Form,), fields)
+    return type("ScoreForm", (BootstrapForm,), fields)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BootstrapForm):
     title = forms.CharField(label="会议名称", max_length=100)
     held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
     location = forms.CharField(label="地点", max_length=100, required=False)
@@ -59,10 +70,12 @@ class MeetingForm(forms.Form):
         ).distinct()
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BootstrapForm):
     decision = forms.ChoiceField(label="决定", choices=Outcome.choices)
     amount = WanField(label="核定投资（留空取申报金额与财评建议的较低者）")
     override_reason = forms.CharField(
         label="调整核定金额理由", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    comment = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from .models import (
@@ -270,12 +270,14 @@ def cycle_steps(*, jurisdiction_id, limit=20) -> list[dict]:
 
 
 def _step(project, step, start, end, now):
+    spent = (end or now) - start
     return {
         "project": project,
         "step": step,
         "start": start,
         "end": end,
-        "spent": (end or now) - start,
+        "spent": spent,
+        "days": spent.total_seconds() / 86400,
         "open": end is None,
     }
 
@@ -287,10 +289,22 @@ def cycle_by_unit(*, jurisdiction_id) -> list[dict]:
             review__round__jurisdiction_id=jurisdiction_id, completed_at__isnull=False
         )
         .values("organisation__name")
-        .annotate(n=Count("id"), longest=Max(_duration("assigned_at", "completed_at")))
+        .annotate(
+            n=Count("id"),
+            average=Avg(_duration("assigned_at", "completed_at")),
+            longest=Max(_duration("assigned_at", "completed_at")),
+        )
         .order_by("-longest")
     )
-    return list(rows)
+    day = 86400
+    return [
+        {
+            **row,
+            "avg_days": row["average"].total_seconds() / day,
+            "max_days": row["longest"].total_seconds() / day,
+        }
+        for row in rows
+    ]
 
 
 def rounds_for(*, jurisdiction_id):

@@ -14,9 +14,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path("meetings/<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
-    path(
-        "meetings/<int:pk>/attendance/<int:seat_id>/", views.attendance, name="attendance"
-    ),
+    path("meetings/<int:pk>/attendance/<int:seat_id>/", views.attendance, name="attendance"),
     path("items/<int:item_id>/close/", views.item_close, name="item_close"),
     path("items/<int:item_id>/decide/", views.decide, name="decide"),
     path("tasks/<int:task_id>/opinion/", views.opinion, name="opinion"),

@@ -273,7 +273,8 @@ def meetings(request):
         meeting = _attempt(
             request,
             lambda: services.meeting_create(
-                jurisdiction=request.user.organisation.jurisdiction, by=request.user,
+                jurisdiction=request.user.organisation.jurisdiction,
+                by=request.user,
                 **form.cleaned_data,
             ),
             "已安排联审会议",
