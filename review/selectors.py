@@ -330,7 +330,7 @@ def panel_members(panel, user) -> list[dict]:
             "seat": m,
             "total": m.total if show else None,
             "scores": list(m.scores.all()) if show else [],
-            "mine": m.expert.user_id == user.pk,
+            "mine": user is not None and m.expert.user_id == user.pk,
         }
         for m in members
     ]
