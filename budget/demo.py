@@ -30,19 +30,11 @@ VENDORS = [
 ]
 
 
-def approved_project(project, users, amount) -> Project:
-    """Approve an in-review project with ``amount`` yuan as its 核定投资.
+def approved_project(project) -> Project:
+    """An in-review project approved through the real joint review (review demo)."""
+    from review import demo as review_demo
 
-    The one place the demo produces approved projects. The review app (built in
-    parallel) owns the real decision service; when merging, re-point this at it.
-    """
-    return project_transition(
-        project=project,
-        action="approve",
-        by=users["office"],
-        comment="联审会议审议通过",
-        after=lambda p: setattr(p, "approved_amount", amount),
-    )
+    return review_demo.approve(project)
 
 
 def accept(project, users) -> Project:
@@ -136,8 +128,7 @@ PLAN = [
 
 
 def _build(project, users, index, kind):
-    amount = (project.total_investment * D("0.92")).quantize(D("1000"))
-    project = approved_project(project, users, amount)
+    project = approved_project(project)
     if kind == "approved_only":
         return
     project = _fund(project, users, [2026, 2027] if kind == "multi_year" else [2026])
@@ -172,7 +163,9 @@ def seed() -> int:
     for year, amount in [(2026, D("150000000")), (2027, D("80000000"))]:
         services.fund_set(jurisdiction=jurisdiction, year=year, amount=amount, by=users["finance"])
     candidates = list(
-        Project.objects.filter(jurisdiction=jurisdiction, status="in_review")
+        Project.objects.filter(
+            jurisdiction=jurisdiction, status="in_review", reviews__panel__isnull=True
+        )
         .select_related("department")
         .order_by("pk")
     )

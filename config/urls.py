@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("projects/", include("projects.urls")),
+    path("review/", include("review.urls")),
     path("budget/", include("budget.urls")),
     path("", include("core.urls")),
 ]

@@ -31,8 +31,22 @@ class ProjectQuerySet(models.QuerySet):
         scope = Q(pk__in=[])
         if user.has_role(R.OFFICE, R.AUDITOR, R.LEADER):
             scope |= Q(jurisdiction_id__in=jurisdiction_scope(user))
-        if user.has_role(R.FINANCE, R.REVIEWER, R.COMMITTEE):
+        if user.has_role(R.FINANCE, R.COMMITTEE):
             scope |= Q(jurisdiction_id=jurisdiction) & ~Q(status="draft")
+        if user.has_role(R.REVIEWER) and user.organisation_id:
+            # Reviewing units see the projects assigned to their function (review app).
+            scope |= Q(
+                pk__in=self.model.objects.filter(
+                    reviews__tasks__organisation_id=user.organisation_id
+                ).values("pk")
+            )
+        if user.has_role(R.EXPERT):
+            # Experts see the projects they were drawn for, never their employer's.
+            assigned = self.model.objects.filter(
+                reviews__panel__members__expert__user_id=user.pk,
+                reviews__panel__members__replaced_at__isnull=True,
+            ).exclude(department_id=user.organisation_id)
+            scope |= Q(pk__in=assigned.values("pk"))
         if user.has_role(R.DEPT_OFFICER, R.DEPT_HEAD) and user.organisation_id:
             scope |= Q(department_id=user.organisation_id)
         return self.filter(scope)

@@ -282,6 +282,13 @@ def _submit_guard(by):
         needs_head = project.jurisdiction.require_head_confirmation
         if needs_head and not by.has_role(Role.DEPT_HEAD) and not project.head_confirmed_at:
             raise WorkflowError("本辖区要求单位负责人确认后方可提交，请先请单位负责人确认")
+        if project.channel == Project.Channel.ANNUAL:
+            from review.selectors import open_application_round
+
+            if open_application_round(jurisdiction_id=project.jurisdiction_id) is None:
+                raise WorkflowError(
+                    "年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口"
+                )
 
     return guard
 
@@ -322,10 +329,15 @@ def project_return(*, project, by, reason: str) -> Project:
     return project
 
 
-def project_accept_for_review(*, project, by, comment: str = "") -> Project:
-    project = project_transition(
-        project=project, action="accept_for_review", by=by, comment=comment
-    )
+def project_accept_for_review(*, project, by, comment: str = "", round=None) -> Project:
+    """Accept for review; the review app puts the project in a round and assigns tasks."""
+    from review.services import review_open
+
+    with transaction.atomic():
+        project = project_transition(
+            project=project, action="accept_for_review", by=by, comment=comment
+        )
+        review_open(project=project, by=by, round=round)
     notify(
         users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已受理，进入联合评审：{project.name}",

@@ -150,6 +150,15 @@ class Actors:
             roles=[Role.AUDITOR],
         )
         self.admin = UserFactory(organisation=None, roles=[Role.ADMIN])
+        self.reviewers = {"security": self.reviewer}
+        for function in ("cryptography", "technical", "investment", "fiscal"):
+            self.reviewers[function] = UserFactory(
+                organisation=OrganisationFactory(
+                    jurisdiction=j, kind="reviewing_unit", review_function=function
+                ),
+                roles=[Role.REVIEWER],
+            )
+        self.round = open_round(j, self.office)
 
     def by_role(self):
         return {
@@ -165,6 +174,30 @@ class Actors:
             "admin": self.admin,
             "other_dept_officer": self.other_officer,
         }
+
+
+def open_round(jurisdiction, office, year=2026, batch=1):
+    """An annual round whose application window is open today."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from review.models import ReviewRound
+
+    today = timezone.localdate()
+    return ReviewRound.objects.get_or_create(
+        jurisdiction=jurisdiction,
+        occasion="approval",
+        kind="annual",
+        year=year,
+        batch=batch,
+        defaults={
+            "name": f"{year}年度集中申报第{batch}批",
+            "opens_on": today - dt.timedelta(days=30),
+            "closes_on": today + dt.timedelta(days=30),
+            "created_by": office,
+        },
+    )[0]
 
 
 def draft_project(actors, complete=True, **overrides):
@@ -211,23 +244,110 @@ def project_in(actors, state, **overrides) -> Project:
     raise ValueError(f"state {state} is not reachable through the services yet")
 
 
+# Review (SPEC §4) helpers: each step goes through review.services.
+
+
+def make_expert(actors, employer=None, conflicts=()):
+    from review.models import Expert
+
+    employer = employer or OrganisationFactory(
+        jurisdiction=actors.jurisdiction, kind="expert_employer"
+    )
+    user = UserFactory(organisation=employer, roles=[Role.EXPERT])
+    expert = Expert.objects.create(user=user, jurisdiction=actors.jurisdiction, employer=employer)
+    expert.conflicts.set(conflicts)
+    return expert
+
+
+def make_committee(actors, n, organisation=None):
+    org = organisation or OrganisationFactory(
+        jurisdiction=actors.jurisdiction, kind="leading_group"
+    )
+    return [UserFactory(organisation=org, roles=[Role.COMMITTEE]) for _ in range(n)]
+
+
+def give_opinions(actors, review, fiscal_amount=None):
+    from review import services as review_services
+
+    for task in review.tasks.all():
+        review_services.opinion_sign(
+            task=task,
+            conclusion="agree",
+            text="同意。",
+            recommended_amount=fiscal_amount if task.function == "fiscal" else None,
+            by=actors.reviewers[task.function],
+        )
+
+
+def closed_panel(actors, review, totals=(80, 85, 90)):
+    """Draw a panel of len(totals) experts, each scoring every criterion ``total``."""
+    from review import selectors
+    from review import services as review_services
+
+    for _ in totals:
+        make_expert(actors)
+    panel = review_services.panel_draw(review=review, size=len(totals), by=actors.office)
+    criteria = selectors.criteria_for(jurisdiction_id=actors.jurisdiction.pk, occasion="approval")
+    members = panel.members.select_related("expert__user").order_by("pk")
+    for member, value in zip(members, totals, strict=True):
+        review_services.score_submit(
+            member=member, values={c[0]: value for c in criteria}, by=member.expert.user
+        )
+    return review_services.panel_close(panel=panel, by=actors.office)
+
+
+def meeting_with(actors, members, present=None):
+    import datetime as dt
+
+    from review import services as review_services
+
+    meeting = review_services.meeting_create(
+        jurisdiction=actors.jurisdiction,
+        title="2026年第1次联审会议",
+        held_on=dt.date(2026, 11, 20),
+        members=members,
+        by=actors.office,
+    )
+    for user in members if present is None else present:
+        review_services.attendance_set(meeting=meeting, user=user, present=True, by=actors.office)
+    return meeting
+
+
+def ready_for_decision(
+    actors, project=None, votes=("approve", "approve", "approve"), fiscal_amount=None
+):
+    """A project in review with opinions, a closed panel and a closed, voted agenda item."""
+    from review import services as review_services
+
+    project = project or project_in(actors, "in_review")
+    review = project.reviews.get(status="open")
+    give_opinions(actors, review, fiscal_amount=fiscal_amount or project.total_investment)
+    closed_panel(actors, review)
+    members = make_committee(actors, len(votes))
+    meeting = meeting_with(actors, members)
+    item = review_services.agenda_add(meeting=meeting, review=review, by=actors.office)
+    for member, choice in zip(members, votes, strict=True):
+        review_services.vote_cast(item=item, member=member, choice=choice, by=member)
+    return review_services.item_close(item=item, by=actors.office)
+
+
 # --- Funding (budget app) -------------------------------------------------------------
 
 
 def approved_project(actors, amount, **overrides) -> Project:
-    """A project approved with ``amount`` yuan as its 核定投资.
+    """A project approved through the joint review with ``amount`` yuan as its 核定投资.
 
-    The one place tests produce approved projects. The review app (built in parallel)
-    owns the real decision service; when merging, re-point this at it instead of firing
-    the bare ``approve`` transition.
+    The fiscal review recommends ``amount`` (at most the requested total), so the default
+    approved amount is exactly ``amount``.
     """
+    from review import services as review_services
+
     project = project_in(actors, "in_review", **overrides)
-    return services.project_transition(
-        project=project,
-        action="approve",
-        by=actors.office,
-        after=lambda p: setattr(p, "approved_amount", Decimal(amount)),
-    )
+    item = ready_for_decision(actors, project, fiscal_amount=Decimal(amount))
+    review_services.review_decide(item=item, decision="approve", by=actors.office)
+    project.refresh_from_db()
+    assert project.approved_amount == Decimal(amount)
+    return project
 
 
 def mark_accepted(actors, project) -> Project:

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from budget import demo as budget_demo
 from projects import demo
+from review import demo as review_demo
 
 FIXTURES = ["roles", "organisations", "common_platforms"]
 
@@ -23,11 +24,17 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
         call_command("loaddata", *FIXTURES, verbosity=0)
         with transaction.atomic():
+            review_demo.prepare()
             created = demo.seed()
+            reviewed = review_demo.seed()
             funded = budget_demo.seed()
-        self.stdout.write(self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目"))
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目，推进评审 {reviewed} 个")
+        )
         self.stdout.write(self.style.SUCCESS(f"资金演示：{funded} 个项目批复、列入预算或拨付"))
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
         for username, full_name, org, roles in demo.USERS:
+            self.stdout.write(f"  {username:<10} {full_name}  {org}  {','.join(roles)}")
+        for username, full_name, org, roles in review_demo.USERS:
             self.stdout.write(f"  {username:<10} {full_name}  {org}  {','.join(roles)}")
         self.stdout.write("  admin      系统管理员（/admin/）")

@@ -1,0 +1,60 @@
+"""Documents generated from the record (SPEC §4): 评审报告, 会议纪要, 批复 — A4 PDF."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import selectors
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, {"today": timezone.localdate(), **context})
+    return HTML(string=html).write_pdf()
+
+
+def document_number(kind: str, obj, year=None) -> str:
+    """e.g. 湘审评〔2026〕0007号: prefix per kind, year, record number."""
+    prefix = {"report": "审评", "minutes": "联审纪", "notice": "审批复"}[kind]
+    return f"XT{prefix}〔{year or timezone.localdate().year}〕{obj.pk:04d}号"
+
+
+def review_report(review) -> bytes:
+    panel = selectors.panel_for(review)
+    opinions = selectors.latest_opinions(review)
+    return _pdf(
+        "review/pdf/review_report.html",
+        {
+            "review": review,
+            "project": review.project,
+            "number": document_number("report", review),
+            "tasks": [(t, opinions.get(t.function)) for t in review.tasks.all()],
+            "panel": panel,
+            "members": selectors.panel_members(panel, None) if panel else [],
+            "items": selectors.items_for(review),
+        },
+    )
+
+
+def meeting_minutes(meeting) -> bytes:
+    return _pdf(
+        "review/pdf/meeting_minutes.html",
+        {
+            "meeting": meeting,
+            "number": document_number("minutes", meeting, meeting.held_on.year),
+            "seats": meeting.members.select_related("user__organisation"),
+            "items": selectors.meeting_items(meeting),
+        },
+    )
+
+
+def approval_notice(review) -> bytes:
+    return _pdf(
+        "review/pdf/approval_notice.html",
+        {
+            "review": review,
+            "project": review.project,
+            "number": document_number("notice", review),
+            "fiscal": selectors.fiscal_recommendation(review),
+        },
+    )

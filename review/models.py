@@ -1,0 +1,448 @@
+"""Joint review (SPEC §4): one engine for the approval, acceptance and post-evaluation occasions.
+
+A ``Review`` is one project's case in one occasion; opinions (``ReviewTask``/``Opinion``),
+expert scoring (``Panel``/``PanelMember``/``Score``) and the committee vote
+(``Meeting``/``AgendaItem``/``Vote``) hang off it, and the office's decision closes it.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.models import Jurisdiction, Organisation
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Occasion(models.TextChoices):
+    APPROVAL = "approval", "立项评审"
+    ACCEPTANCE = "acceptance", "验收评审"
+    POST_EVALUATION = "post_evaluation", "后评价"
+
+
+class Function(models.TextChoices):
+    SECURITY = "security", "网信（安全）"
+    CRYPTOGRAPHY = "cryptography", "密码"
+    TECHNICAL = "technical", "工信（技术）"
+    INVESTMENT = "investment", "发改（投资）"
+    FISCAL = "fiscal", "财政（财评）"
+
+
+class Outcome(models.TextChoices):
+    APPROVE = "approve", "同意（批复通过）"
+    REJECT = "reject", "不同意（不予通过）"
+    SEND_BACK = "send_back", "退回补充"
+
+
+class ReviewSettings(models.Model):
+    """Per-jurisdiction thresholds (SPEC §4 defaults: quorum 2/3, approval > 1/2)."""
+
+    class ApprovalRule(models.TextChoices):
+        MAJORITY = "majority", "超过有效票的二分之一"
+        TWO_THIRDS = "two_thirds", "达到有效票的三分之二"
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction, verbose_name="行政区划", on_delete=models.CASCADE
+    )
+    quorum_numerator = models.PositiveSmallIntegerField("法定人数（分子）", default=2)
+    quorum_denominator = models.PositiveSmallIntegerField("法定人数（分母）", default=3)
+    approval_rule = models.CharField(
+        "通过规则", max_length=16, choices=ApprovalRule.choices, default=ApprovalRule.MAJORITY
+    )
+    trim_min_panel = models.PositiveSmallIntegerField("去掉最高最低分的最少专家数", default=5)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审参数"
+
+    def __str__(self):
+        return f"{self.jurisdiction} 评审参数"
+
+
+class OpinionRequirement(models.Model):
+    """A reviewing function whose opinion an occasion requires (configurable per jurisdiction)."""
+
+    class Condition(models.TextChoices):
+        ALWAYS = "always", "一律需要"
+        CRYPTO = "crypto", "等保三级及以上或使用密码时需要"
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="行政区划", on_delete=models.CASCADE
+    )
+    occasion = models.CharField("评审环节", max_length=16, choices=Occasion.choices)
+    function = models.CharField("审查职能", max_length=16, choices=Function.choices)
+    condition = models.CharField(
+        "条件", max_length=16, choices=Condition.choices, default=Condition.ALWAYS
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "必需意见配置"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "occasion", "function"], name="one_requirement_per_function"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_occasion_display()}：{self.get_function_display()}"
+
+
+class Criterion(models.Model):
+    """A weighted scoring criterion (configurable per jurisdiction and occasion)."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="行政区划", on_delete=models.CASCADE
+    )
+    occasion = models.CharField("评审环节", max_length=16, choices=Occasion.choices)
+    code = models.SlugField("代码", max_length=24)
+    name = models.CharField("名称", max_length=32)
+    weight = models.DecimalField("权重（%）", max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评分指标"
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "occasion", "code"], name="criterion_code_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.weight}%）"
+
+
+class ReviewRound(models.Model):
+    """A batch of reviews: 年度集中申报第N批 (with an application window) or ad hoc."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "年度集中申报"
+        ADHOC = "adhoc", "临时个别项目"
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="行政区划", on_delete=models.PROTECT
+    )
+    occasion = models.CharField(
+        "评审环节", max_length=16, choices=Occasion.choices, default=Occasion.APPROVAL
+    )
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    batch = models.PositiveSmallIntegerField("批次", default=1)
+    name = models.CharField("名称", max_length=64)
+    opens_on = models.DateField("申报窗口开始", null=True, blank=True)
+    closes_on = models.DateField("申报窗口截止", null=True, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审批次"
+        ordering = ["-year", "-batch", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "occasion", "kind", "year", "batch"],
+                name="round_batch_unique",
+            ),
+            models.CheckConstraint(
+                name="round_window_ordered",
+                condition=Q(opens_on__isnull=True)
+                | Q(closes_on__isnull=True)
+                | Q(closes_on__gte=models.F("opens_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Review(models.Model):
+    """One project's review case in one occasion (a project sent back gets a new one)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "评审中"
+        DECIDED = "decided", "已决定"
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="reviews"
+    )
+    round = models.ForeignKey(
+        ReviewRound, verbose_name="批次", on_delete=models.PROTECT, related_name="reviews"
+    )
+    occasion = models.CharField("评审环节", max_length=16, choices=Occasion.choices)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField("受理时间")
+    opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField("决定", max_length=16, choices=Outcome.choices, blank=True)
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_comment = models.TextField("决定说明", blank=True)
+    approved_amount = models.DecimalField(
+        "核定投资（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    amount_override_reason = models.TextField("核定金额调整理由", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审"
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "occasion"],
+                condition=Q(status="open"),
+                name="one_open_review_per_occasion",
+            ),
+            models.CheckConstraint(
+                name="review_amount_non_negative",
+                condition=Q(approved_amount__isnull=True) | Q(approved_amount__gte=0),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_occasion_display()}"
+
+
+class ReviewTask(models.Model):
+    """A reviewing unit's duty to give a written opinion on one review."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="tasks")
+    function = models.CharField("审查职能", max_length=16, choices=Function.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="审查单位", on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField("分派时间")
+    completed_at = models.DateTimeField("出具时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审查任务"
+        ordering = ["review", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "function"], name="one_task_per_function")
+        ]
+
+    def __str__(self):
+        return f"{self.get_function_display()} · {self.review.project}"
+
+
+class Opinion(models.Model):
+    """A signed written opinion. Immutable; a correction is a new version with a reason."""
+
+    class Conclusion(models.TextChoices):
+        AGREE = "agree", "同意"
+        AGREE_WITH_CONDITIONS = "agree_with_conditions", "有条件同意"
+        DISAGREE = "disagree", "不同意"
+
+    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="opinions")
+    version = models.PositiveSmallIntegerField("版本")
+    conclusion = models.CharField("结论", max_length=24, choices=Conclusion.choices)
+    text = models.TextField("意见")
+    recommended_amount = models.DecimalField(
+        "建议金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    attachment = models.FileField("附件", upload_to="opinions/%Y/%m/", blank=True)
+    correction_reason = models.TextField("更正理由", blank=True)
+    signed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField("签署时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审查意见"
+        ordering = ["task", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "version"], name="opinion_version_unique"),
+            models.CheckConstraint(
+                name="opinion_amount_non_negative",
+                condition=Q(recommended_amount__isnull=True) | Q(recommended_amount__gte=0),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RuntimeError("已签署的意见不能修改，请出具更正版本")
+        super().save(*args, **kwargs)
+
+
+class Expert(models.Model):
+    """A member of the expert pool (专家库)."""
+
+    user = models.OneToOneField(USER, verbose_name="用户", on_delete=models.PROTECT)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="所属专家库", on_delete=models.PROTECT
+    )
+    employer = models.ForeignKey(
+        Organisation, verbose_name="工作单位", on_delete=models.PROTECT, related_name="+"
+    )
+    speciality = models.CharField("专业领域", max_length=64, blank=True)
+    conflicts = models.ManyToManyField(
+        Organisation, verbose_name="申报回避单位", blank=True, related_name="+"
+    )
+    active = models.BooleanField("在库", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评审专家"
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Panel(models.Model):
+    """The expert panel drawn for one review."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="panel")
+    drawn_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField("抽取时间")
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    score = models.DecimalField("专家评分", max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专家组"
+
+    def __str__(self):
+        return f"专家组 · {self.review.project}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class PanelMember(models.Model):
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="panel_seats")
+    assigned_at = models.DateTimeField("抽取时间")
+    replaced_at = models.DateTimeField("替换时间", null=True, blank=True)
+    replaced_reason = models.TextField("替换理由", blank=True)
+    scored_at = models.DateTimeField("评分时间", null=True, blank=True)
+    total = models.DecimalField("加权得分", max_digits=5, decimal_places=2, null=True, blank=True)
+    comment = models.TextField("评审意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专家组成员"
+        ordering = ["panel", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "expert"], name="expert_once_per_panel")
+        ]
+
+    def __str__(self):
+        return f"{self.expert} · {self.panel}"
+
+
+class Score(models.Model):
+    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.CharField("指标", max_length=24)
+    criterion_name = models.CharField("指标名称", max_length=32)
+    weight = models.DecimalField("权重（%）", max_digits=5, decimal_places=2)
+    value = models.DecimalField("得分（百分制）", max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专家评分"
+        ordering = ["member", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(
+                name="score_in_range", condition=Q(value__gte=0) & Q(value__lte=100)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_name} {self.value}"
+
+
+class Meeting(models.Model):
+    """A joint-review meeting (联审会议) of the committee."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="行政区划", on_delete=models.PROTECT
+    )
+    title = models.CharField("会议名称", max_length=100)
+    held_on = models.DateField("会议日期")
+    location = models.CharField("地点", max_length=100, blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联审会议"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingMember(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(USER, verbose_name="委员", on_delete=models.PROTECT, related_name="+")
+    present = models.BooleanField("出席", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "参会委员"
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="member_once_per_meeting")
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class AgendaItem(models.Model):
+    """One project on a meeting's agenda; votes are open until the item is closed."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField("议题序号", default=1)
+    added_at = models.DateTimeField("列入议程时间")
+    closed_at = models.DateTimeField("表决结束时间", null=True, blank=True)
+    result = models.CharField("表决结果", max_length=16, choices=Outcome.choices, blank=True)
+    quorum_met = models.BooleanField("达到法定人数", default=False)
+    tally = models.JSONField("计票", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议议题"
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "review"], name="review_once_per_meeting")
+        ]
+
+    def __str__(self):
+        return f"议题{self.order}：{self.review.project}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class Vote(models.Model):
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(
+        USER, verbose_name="委员", on_delete=models.PROTECT, related_name="+"
+    )
+    choice = models.CharField("表决", max_length=16, choices=Outcome.choices)
+    conditions = models.TextField("附加条件", blank=True)
+    cast_at = models.DateTimeField("表决时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表决票"
+        constraints = [
+            models.UniqueConstraint(fields=["item", "member"], name="one_vote_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.member}：{self.get_choice_display()}"
+
+
+DEFAULT_CRITERIA = [
+    ("necessity", "必要性", Decimal("20")),
+    ("feasibility", "可行性", Decimal("15")),
+    ("design", "技术方案", Decimal("20")),
+    ("investment", "投资合理性", Decimal("20")),
+    ("reuse", "共享复用", Decimal("10")),
+    ("security", "安全保障", Decimal("15")),
+]
+DEFAULT_REQUIREMENTS = [
+    (Function.SECURITY, OpinionRequirement.Condition.ALWAYS),
+    (Function.TECHNICAL, OpinionRequirement.Condition.ALWAYS),
+    (Function.FISCAL, OpinionRequirement.Condition.ALWAYS),
+    (Function.CRYPTOGRAPHY, OpinionRequirement.Condition.CRYPTO),
+]

@@ -1,0 +1,353 @@
+"""Reads for the review pages: configuration, rounds, tallies, scores and cycle time."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
+from django.utils import timezone
+
+from .models import (
+    DEFAULT_CRITERIA,
+    DEFAULT_REQUIREMENTS,
+    AgendaItem,
+    Criterion,
+    Function,
+    MeetingMember,
+    Opinion,
+    OpinionRequirement,
+    Outcome,
+    PanelMember,
+    Review,
+    ReviewRound,
+    ReviewSettings,
+    ReviewTask,
+)
+
+TWO = Decimal("0.01")
+
+
+def settings_for(jurisdiction_id) -> ReviewSettings:
+    found = ReviewSettings.objects.filter(jurisdiction_id=jurisdiction_id).first()
+    return found or ReviewSettings(jurisdiction_id=jurisdiction_id)
+
+
+def criteria_for(*, jurisdiction_id, occasion) -> list[tuple[str, str, Decimal]]:
+    """(code, name, weight%) of the occasion's criteria; SPEC §4 defaults when unset."""
+    rows = Criterion.objects.filter(jurisdiction_id=jurisdiction_id, occasion=occasion)
+    configured = [(c.code, c.name, c.weight) for c in rows]
+    return configured or list(DEFAULT_CRITERIA)
+
+
+def required_functions(*, project, occasion) -> list[str]:
+    """The reviewing functions whose opinion the occasion requires for this project."""
+    rows = OpinionRequirement.objects.filter(
+        jurisdiction_id=project.jurisdiction_id, occasion=occasion
+    ).values_list("function", "condition")
+    requirements = list(rows) or DEFAULT_REQUIREMENTS
+    needs_crypto = (project.protection_level or 0) >= 3 or project.invest_crypto > 0
+    return [
+        function
+        for function, condition in requirements
+        if condition == OpinionRequirement.Condition.ALWAYS or needs_crypto
+    ]
+
+
+def open_application_round(*, jurisdiction_id, on=None) -> ReviewRound | None:
+    """The annual round whose application window is open on ``on`` (today by default)."""
+    day = on or timezone.localdate()
+    return (
+        ReviewRound.objects.filter(
+            jurisdiction_id=jurisdiction_id,
+            occasion="approval",
+            kind=ReviewRound.Kind.ANNUAL,
+            opens_on__lte=day,
+            closes_on__gte=day,
+        )
+        .order_by("closes_on")
+        .first()
+    )
+
+
+def latest_opinions(review) -> dict[str, Opinion]:
+    """function -> the current (highest-version) signed opinion."""
+    result = {}
+    for opinion in Opinion.objects.filter(task__review=review).select_related("task", "signed_by"):
+        current = result.get(opinion.task.function)
+        if current is None or opinion.version > current.version:
+            result[opinion.task.function] = opinion
+    return result
+
+
+def missing_opinions(review) -> list[str]:
+    pending = review.tasks.filter(completed_at__isnull=True).values_list("function", flat=True)
+    return [Function(f).label for f in pending]
+
+
+def fiscal_recommendation(review) -> Decimal | None:
+    opinion = latest_opinions(review).get(Function.FISCAL)
+    return opinion.recommended_amount if opinion else None
+
+
+def default_approved_amount(review) -> Decimal:
+    """The lower of the requested total and the fiscal review's recommendation (核减)."""
+    requested = review.project.total_investment
+    recommended = fiscal_recommendation(review)
+    return requested if recommended is None else min(requested, recommended)
+
+
+@dataclass(frozen=True)
+class PanelScore:
+    count: int
+    score: Decimal | None
+    trimmed: bool
+
+
+def panel_score(panel, trim_min: int = 5) -> PanelScore:
+    """Mean of the scored experts' totals, dropping one highest and one lowest at >= trim_min."""
+    agg = panel.members.filter(replaced_at__isnull=True, total__isnull=False).aggregate(
+        n=Count("id"), sum_=Sum("total"), high=Max("total"), low=Min("total")
+    )
+    n = agg["n"]
+    if not n:
+        return PanelScore(0, None, False)
+    if n >= trim_min:
+        value = (agg["sum_"] - agg["high"] - agg["low"]) / (n - 2)
+        return PanelScore(n, value.quantize(TWO, ROUND_HALF_UP), True)
+    return PanelScore(n, (agg["sum_"] / n).quantize(TWO, ROUND_HALF_UP), False)
+
+
+@dataclass(frozen=True)
+class Tally:
+    members: int
+    present: int
+    recused: int
+    quorum_met: bool
+    approve: int
+    reject: int
+    send_back: int
+    result: str  # an Outcome value, or "" when there are no valid votes
+
+    @property
+    def valid(self) -> int:
+        return self.approve + self.reject + self.send_back
+
+
+def quorum_met(present: int, members: int, settings) -> bool:
+    """At least numerator/denominator of the members present (integer arithmetic)."""
+    return members > 0 and present * settings.quorum_denominator >= (
+        members * settings.quorum_numerator
+    )
+
+
+def vote_result(approve: int, reject: int, send_back: int, rule: str) -> str:
+    """Approval needs > 1/2 (or >= 2/3) of valid votes; otherwise the larger of reject and
+    send back wins, and a tie between them sends the project back for more work."""
+    valid = approve + reject + send_back
+    if not valid:
+        return ""
+    if rule == ReviewSettings.ApprovalRule.TWO_THIRDS:
+        passed = approve * 3 >= valid * 2
+    else:
+        passed = approve * 2 > valid
+    if passed:
+        return Outcome.APPROVE
+    return Outcome.REJECT if reject > send_back else Outcome.SEND_BACK
+
+
+def item_tally(item: AgendaItem) -> Tally:
+    """Count attendance, recusals and valid votes in the database, then apply the rules."""
+    department = item.review.project.department_id
+    seats = MeetingMember.objects.filter(meeting_id=item.meeting_id).aggregate(
+        n_members=Count("id"),
+        n_present=Count("id", filter=Q(present=True)),
+        n_recused=Count("id", filter=Q(present=True, user__organisation_id=department)),
+    )
+    present_ids = MeetingMember.objects.filter(meeting_id=item.meeting_id, present=True).exclude(
+        user__organisation_id=department
+    )
+    votes = item.votes.filter(member_id__in=present_ids.values("user_id")).aggregate(
+        approve=Count("id", filter=Q(choice=Outcome.APPROVE)),
+        reject=Count("id", filter=Q(choice=Outcome.REJECT)),
+        send_back=Count("id", filter=Q(choice=Outcome.SEND_BACK)),
+    )
+    settings = settings_for(item.meeting.jurisdiction_id)
+    return Tally(
+        members=seats["n_members"],
+        present=seats["n_present"],
+        recused=seats["n_recused"],
+        quorum_met=quorum_met(seats["n_present"], seats["n_members"], settings),
+        result=vote_result(
+            votes["approve"], votes["reject"], votes["send_back"], settings.approval_rule
+        ),
+        **votes,
+    )
+
+
+def review_for_project(project, occasion="approval") -> Review | None:
+    return (
+        Review.objects.filter(project=project, occasion=occasion)
+        .select_related("round", "project__department", "panel")
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def reviews_in_progress(*, jurisdiction_id):
+    return (
+        Review.objects.filter(round__jurisdiction_id=jurisdiction_id, status="open")
+        .select_related("project__department", "round", "panel")
+        .annotate(
+            tasks_total=Count("tasks", distinct=True),
+            tasks_done=Count("tasks", filter=Q(tasks__completed_at__isnull=False), distinct=True),
+        )
+        .order_by("opened_at")
+    )
+
+
+def my_opinion_tasks(user):
+    return ReviewTask.objects.filter(
+        organisation_id=user.organisation_id, completed_at__isnull=True, review__status="open"
+    ).select_related("review__project__department")
+
+
+def my_panel_seats(user):
+    return PanelMember.objects.filter(
+        expert__user=user,
+        replaced_at__isnull=True,
+        scored_at__isnull=True,
+        panel__closed_at__isnull=True,
+    ).select_related("panel__review__project__department")
+
+
+def my_vote_items(user):
+    """Open agenda items where the user is a present, non-recused member."""
+    meetings = MeetingMember.objects.filter(user=user, present=True).values("meeting_id")
+    return (
+        AgendaItem.objects.filter(meeting_id__in=meetings, closed_at__isnull=True)
+        .exclude(review__project__department_id=user.organisation_id)
+        .select_related("meeting", "review__project__department")
+        .order_by("meeting__held_on", "order")
+    )
+
+
+def _duration(start, end):
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def cycle_steps(*, jurisdiction_id, limit=20) -> list[dict]:
+    """The slowest completed steps: opinions per unit, scores per expert, votes, decisions."""
+    now = timezone.now()
+    rows = []
+    tasks = (
+        ReviewTask.objects.filter(review__round__jurisdiction_id=jurisdiction_id)
+        .annotate(spent=_duration("assigned_at", "completed_at"))
+        .select_related("review__project", "organisation")
+    )
+    for t in tasks:
+        rows.append(
+            _step(
+                t.review.project, f"书面意见：{t.organisation}", t.assigned_at, t.completed_at, now
+            )
+        )
+    seats = PanelMember.objects.filter(
+        panel__review__round__jurisdiction_id=jurisdiction_id, replaced_at__isnull=True
+    ).select_related("panel__review__project", "expert__user")
+    for s in seats:
+        rows.append(
+            _step(s.panel.review.project, f"专家评分：{s.expert}", s.assigned_at, s.scored_at, now)
+        )
+    items = AgendaItem.objects.filter(meeting__jurisdiction_id=jurisdiction_id).select_related(
+        "review__project", "meeting"
+    )
+    for i in items:
+        rows.append(_step(i.review.project, f"会议表决：{i.meeting}", i.added_at, i.closed_at, now))
+    for r in Review.objects.filter(round__jurisdiction_id=jurisdiction_id).select_related(
+        "project"
+    ):
+        rows.append(_step(r.project, "评审全程（受理至决定）", r.opened_at, r.decided_at, now))
+    rows.sort(key=lambda row: row["spent"], reverse=True)
+    return rows[:limit]
+
+
+def _step(project, step, start, end, now):
+    spent = (end or now) - start
+    return {
+        "project": project,
+        "step": step,
+        "start": start,
+        "end": end,
+        "spent": spent,
+        "days": spent.total_seconds() / 86400,
+        "open": end is None,
+    }
+
+
+def cycle_by_unit(*, jurisdiction_id) -> list[dict]:
+    """Average days each reviewing unit took to give its opinions (aggregated in the DB)."""
+    rows = (
+        ReviewTask.objects.filter(
+            review__round__jurisdiction_id=jurisdiction_id, completed_at__isnull=False
+        )
+        .values("organisation__name")
+        .annotate(
+            n=Count("id"),
+            average=Avg(_duration("assigned_at", "completed_at")),
+            longest=Max(_duration("assigned_at", "completed_at")),
+        )
+        .order_by("-longest")
+    )
+    day = 86400
+    return [
+        {
+            **row,
+            "avg_days": row["average"].total_seconds() / day,
+            "max_days": row["longest"].total_seconds() / day,
+        }
+        for row in rows
+    ]
+
+
+def rounds_for(*, jurisdiction_id):
+    return ReviewRound.objects.filter(jurisdiction_id=jurisdiction_id).annotate(
+        n_reviews=Count("reviews")
+    )
+
+
+def panel_for(review):
+    from .models import Panel
+
+    return Panel.objects.filter(review=review).first()
+
+
+def panel_members(panel, user) -> list[dict]:
+    """Seats with scores; scores stay hidden from everyone until the panel closes."""
+    members = panel.members.select_related("expert__user", "expert__employer").prefetch_related(
+        "scores"
+    )
+    show = panel.closed_at is not None
+    return [
+        {
+            "seat": m,
+            "total": m.total if show else None,
+            "scores": list(m.scores.all()) if show else [],
+            "mine": user is not None and m.expert.user_id == user.pk,
+        }
+        for m in members
+    ]
+
+
+def items_for(review):
+    return list(review.agenda_items.select_related("meeting").order_by("added_at"))
+
+
+def meeting_items(meeting) -> list[tuple]:
+    """(item, tally) for each agenda item: the live count while open, the record once closed."""
+    items = meeting.items.select_related("review__project__department", "meeting")
+    return [(item, item_tally(item)) for item in items]
+
+
+def my_votes(user, items) -> dict:
+    from .models import Vote
+
+    votes = Vote.objects.filter(member=user, item__in=[i.pk for i in items])
+    return {v.item_id: v for v in votes}

@@ -1,0 +1,69 @@
+"""R7 duplicate-investment check: the most similar existing projects (SPEC §4, §5).
+
+Chinese has no word boundaries, so texts are compared as sets of character bigrams with
+rapidfuzz (C speed). Candidates come from one ``values_list`` query over all departments;
+a cheap pass on names picks the plausible ones, then name and content are scored.
+"""
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+NAME_WEIGHT, CONTENT_WEIGHT = 0.6, 0.4
+PREFILTER_CUTOFF = 35
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Similar:
+    pk: int
+    name: str
+    department: str
+    department_id: int
+    status: str
+    score: float
+
+
+def grams(text: str, n: int = 2) -> str:
+    """Sorted, de-duplicated character n-grams joined by spaces (rapidfuzz tokens)."""
+    clean = _PUNCT.sub("", text or "")
+    if len(clean) < n:
+        return clean
+    return " ".join(sorted({clean[i : i + n] for i in range(len(clean) - n + 1)}))
+
+
+def similar_projects(project, *, limit: int = 5, min_score: float = 50) -> list[Similar]:
+    """Projects (any department, not drafts, not ``project`` itself) most like ``project``."""
+    from projects.models import Project
+
+    rows = list(
+        Project.objects.exclude(status="draft")
+        .exclude(pk=project.pk)
+        .values_list("pk", "name", "summary", "department__name", "department_id", "status")
+    )
+    if not rows:
+        return []
+    query_name = grams(project.name)
+    query_content = grams(f"{project.name}{project.summary}")
+    names = [grams(row[1]) for row in rows]
+    shortlist = process.extract(
+        query_name,
+        names,
+        scorer=fuzz.token_set_ratio,
+        processor=None,
+        limit=max(limit * 10, 50),
+        score_cutoff=PREFILTER_CUTOFF,
+    )
+    found = []
+    for _, _, index in shortlist:
+        pk, name, summary, department, department_id, status = rows[index]
+        name_score = fuzz.token_sort_ratio(query_name, names[index], processor=None)
+        content_score = fuzz.token_sort_ratio(
+            query_content, grams(f"{name}{summary}"), processor=None
+        )
+        score = round(NAME_WEIGHT * name_score + CONTENT_WEIGHT * content_score, 1)
+        if score >= min_score:
+            found.append(Similar(pk, name, department, department_id, status, score))
+    found.sort(key=lambda s: s.score, reverse=True)
+    return found[:limit]

@@ -1,0 +1,184 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from review import services
+from review.models import Vote
+from tests.factories import (
+    Actors,
+    UserFactory,
+    make_committee,
+    make_expert,
+    meeting_with,
+    project_in,
+    ready_for_decision,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def actors():
+    return Actors()
+
+
+def _text(response) -> str:
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return "".join(page.extract_text() for page in reader.pages)
+
+
+def test_review_report_and_approval_notice_pdfs_carry_the_chinese_name(actors, client):
+    item = ready_for_decision(actors, fiscal_amount=Decimal("800000"))
+    review = services.review_decide(item=item, decision="approve", by=actors.office)
+    client.force_login(actors.office)
+    report = _text(client.get(reverse("review:report_pdf", args=[review.pk])))
+    assert "统一政务云基础设施扩容" in report and "评审报告" in report
+    notice = _text(client.get(reverse("review:notice_pdf", args=[review.pk])))
+    assert "统一政务云基础设施扩容" in notice and "80.00 万元" in notice
+    minutes = _text(client.get(reverse("review:minutes_pdf", args=[item.meeting_id])))
+    assert "统一政务云基础设施扩容" in minutes and "会议纪要" in minutes
+
+
+def test_notice_is_404_until_approved(actors, client):
+    review = project_in(actors, "in_review").reviews.get()
+    client.force_login(actors.office)
+    assert client.get(reverse("review:notice_pdf", args=[review.pk])).status_code == 404
+
+
+def test_other_department_and_unassigned_expert_get_404(actors, client):
+    review = project_in(actors, "in_review").reviews.get()
+    url = reverse("review:detail", args=[review.pk])
+    outsider = make_expert(actors).user
+    own_employee_expert = make_expert(actors, employer=actors.department).user
+    for user in (actors.other_officer, outsider, own_employee_expert):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("review:report_pdf", args=[review.pk])).status_code == 404
+
+
+def test_drawn_expert_sees_the_review_but_not_scores_before_close(actors, client):
+    review = project_in(actors, "in_review").reviews.get()
+    experts = [make_expert(actors) for _ in range(2)]
+    panel = services.panel_draw(review=review, size=2, by=actors.office)
+    first = panel.members.get(expert=experts[0])
+    services.score_submit(
+        member=first,
+        values={
+            c: 77 for c in ("necessity", "feasibility", "design", "investment", "reuse", "security")
+        },
+        by=experts[0].user,
+    )
+    client.force_login(experts[1].user)
+    page = client.get(reverse("review:detail", args=[review.pk])).content.decode()
+    assert "统一政务云基础设施扩容" in page
+    assert "77.00" not in page and "评分中（结束前评分不公开）" in page
+
+
+def test_reviewing_unit_sees_assigned_projects_only(actors, client):
+    review = project_in(actors, "in_review").reviews.get()
+    investment = actors.reviewers["investment"]  # not required by default
+    client.force_login(investment)
+    assert client.get(reverse("review:detail", args=[review.pk])).status_code == 404
+    client.force_login(actors.reviewer)
+    page = client.get(reverse("review:detail", args=[review.pk])).content.decode()
+    assert "签署意见" in page
+
+
+def test_reviewer_signs_opinion_through_the_page(actors, client):
+    review = project_in(actors, "in_review").reviews.get()
+    task = review.tasks.get(function="security")
+    client.force_login(actors.reviewer)
+    response = client.post(
+        reverse("review:opinion", args=[task.pk]),
+        {"conclusion": "agree", "text": "同意，须同步等保测评"},
+        follow=True,
+    )
+    assert "意见已签署" in response.content.decode()
+    assert task.opinions.get().text == "同意，须同步等保测评"
+
+
+def test_member_votes_with_htmx_and_gets_the_row_back(actors, client):
+    review = project_in(actors, "in_review").reviews.get()
+    members = make_committee(actors, 3)
+    meeting = meeting_with(actors, members)
+    item = services.agenda_add(meeting=meeting, review=review, by=actors.office)
+    client.force_login(members[0])
+    listing = client.get(reverse("review:votes")).content.decode()
+    assert f'id="item-{item.pk}"' in listing
+    url = reverse("review:vote", args=[item.pk])
+    response = client.post(url, {"choice": "reject"}, HTTP_HX_REQUEST="true")
+    assert "已投：不同意" in response.content.decode()
+    response = client.post(url, {"choice": "approve"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body and "已投：同意" in body
+    assert Vote.objects.get(item=item, member=members[0]).choice == "approve"
+    services.item_close(item=item, by=actors.office)
+    response = client.post(url, {"choice": "reject"}, HTTP_HX_REQUEST="true")
+    assert "已结束表决" in response.content.decode()
+
+
+def test_non_member_cannot_vote(actors, client):
+    review = project_in(actors, "in_review").reviews.get()
+    members = make_committee(actors, 3)
+    item = services.agenda_add(
+        meeting=meeting_with(actors, members), review=review, by=actors.office
+    )
+    stranger = make_committee(actors, 1)[0]
+    client.force_login(stranger)
+    assert (
+        client.post(reverse("review:vote", args=[item.pk]), {"choice": "approve"}).status_code
+        == 404
+    )
+
+
+def test_office_decides_through_the_page_and_guard_message_is_shown(actors, client):
+    item = ready_for_decision(actors, votes=("reject", "reject", "approve"))
+    client.force_login(actors.office)
+    url = reverse("review:decide", args=[item.pk])
+    page = client.post(url, {"decision": "approve"}, follow=True).content.decode()
+    assert "与会议表决结果“不同意（不予通过）”不一致" in page
+    page = client.post(url, {"decision": "reject", "comment": "重复建设"}, follow=True)
+    assert "已记录联审决定" in page.content.decode()
+    item.review.project.refresh_from_db()
+    assert item.review.project.status == "rejected"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["review:index", "review:meetings", "review:cycle_time"],
+)
+def test_office_pages_render_and_others_are_refused(actors, client, name):
+    ready_for_decision(actors)
+    client.force_login(actors.office)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    client.force_login(actors.officer)
+    assert client.get(reverse(name)).status_code in (302, 403)
+
+
+def test_office_index_lists_reviews_and_cycle_time_lists_steps(actors, client):
+    item = ready_for_decision(actors)
+    client.force_login(actors.office)
+    assert "统一政务云基础设施扩容" in client.get(reverse("review:index")).content.decode()
+    page = client.get(reverse("review:cycle_time")).content.decode()
+    assert "书面意见" in page and "专家评分" in page
+    meeting = client.get(reverse("review:meeting", args=[item.meeting_id])).content.decode()
+    assert "同意（批复通过）" in meeting
+
+
+def test_todos_count_review_work(actors):
+    from core.todo import todos_for
+
+    review = project_in(actors, "in_review").reviews.get()
+    labels = {t.label: t.count for t in todos_for(actors.reviewer)}
+    assert labels["待出具的审查意见"] == 1
+    office = {t.label: t.count for t in todos_for(actors.office)}
+    assert office["待抽取专家的评审"] == 1
+    members = make_committee(actors, 3)
+    services.agenda_add(meeting=meeting_with(actors, members), review=review, by=actors.office)
+    assert {t.label: t.count for t in todos_for(members[0])}["待表决的议题"] == 1
+    assert UserFactory  # keeps factory import used
