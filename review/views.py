@@ -379,7 +379,8 @@ def cycle_time(request):
         request,
         "review/cycle_time.html",
         {
-            "steps": selectors.cycle_steps(jurisdiction_id=jurisdiction),
+            "steps": selectors.cycle_steps(jurisdiction_id=jurisdiction, finished=True),
+            "waiting": selectors.cycle_steps(jurisdiction_id=jurisdiction, finished=False),
             "units": selectors.cycle_by_unit(jurisdiction_id=jurisdiction),
         },
     )
