@@ -274,6 +274,8 @@ def cycle_steps(*, jurisdiction_id, limit=20, finished=None) -> list[dict]:
     rows.sort(key=lambda row: row["spent"], reverse=True)
     if finished is not None:
         rows = [row for row in rows if row["open"] is not finished]
+    # A suspended or terminated project is not waiting on anyone.
+    rows = [r for r in rows if not r["open"] or r["project"].status == "in_review"]
     return rows[:limit]
 
 
