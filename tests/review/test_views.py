@@ -182,3 +182,24 @@ def test_todos_count_review_work(actors):
     services.agenda_add(meeting=meeting_with(actors, members), review=review, by=actors.office)
     assert {t.label: t.count for t in todos_for(members[0])}["待表决的议题"] == 1
     assert UserFactory  # keeps factory import used
+
+
+def test_configured_two_thirds_rule_and_quorum_apply(actors):
+    from review.models import ReviewSettings
+
+    ReviewSettings.objects.create(
+        jurisdiction=actors.jurisdiction,
+        quorum_numerator=1,
+        quorum_denominator=2,
+        approval_rule="two_thirds",
+    )
+    item = ready_for_decision(actors, votes=("approve", "approve", "approve", "reject", "reject"))
+    assert item.result == "reject"  # 3 of 5 is a majority but not two thirds
+
+
+def test_review_detail_query_count_is_bounded(actors, client, django_assert_max_num_queries):
+    item = ready_for_decision(actors)
+    client.force_login(actors.office)
+    with django_assert_max_num_queries(45):
+        response = client.get(reverse("review:detail", args=[item.review_id]))
+    assert response.status_code == 200
