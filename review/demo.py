@@ -5,10 +5,12 @@ override, rejected, sent back; leaves one on an open agenda and one being scored
 role has something on its to-do list. Idempotent: the demo meeting marks it done.
 """
 
+import contextlib
 import datetime as dt
 import random
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
 from core.models import Organisation, Role, User
@@ -88,6 +90,13 @@ def prepare():
     )
 
 
+def _at(start, days):
+    """Run a step on demo day ``days`` after ``start`` so cycle times look real."""
+    if start is None:
+        return contextlib.nullcontext()
+    return time_machine.travel(start + dt.timedelta(days=days), tick=False)
+
+
 def _demo_users() -> dict[str, User]:
     users = {
         u.username: u for u in User.objects.filter(organisation__jurisdiction__code=JURISDICTION)
@@ -101,16 +110,19 @@ COMMITTEE = ("leader", "wy_liu", "wy_wang", "wy_zhang", "wy_chen", "wy_xu")
 
 def approve(project) -> Project:
     """Carry one in-review project through opinions, scoring, the demo meeting's vote and
-    the approval decision (the funding demo starts from such projects)."""
+    the approval decision, today (the funding demo starts from such projects)."""
     users = _demo_users()
     meeting = Meeting.objects.get(title=MEETING_TITLE)
     committee = [users[u] for u in COMMITTEE]
-    _carry(project, "approve_cut", meeting, committee, users, random.Random(project.pk))
+    _carry(project, "approve_cut", meeting, committee, users, random.Random(project.pk), None, 0)
     return Project.objects.get(pk=project.pk)
 
 
-def seed() -> int:
-    """Run the review demo once; returns the number of projects carried forward."""
+def seed(start=None) -> int:
+    """Run the review demo once; returns the number of projects carried forward.
+
+    ``start`` is when the projects were accepted; steps are spread over the following weeks.
+    """
     users = _demo_users()
     if Meeting.objects.filter(title=MEETING_TITLE).exists():
         return 0
@@ -122,59 +134,76 @@ def seed() -> int:
         ).order_by("pk")[: len(PLAN)]
     )
     committee = [users[u] for u in COMMITTEE]
-    meeting = services.meeting_create(
-        jurisdiction=office.organisation.jurisdiction,
-        title=MEETING_TITLE,
-        held_on=timezone.localdate(),
-        location="市政务服务中心三楼会议室",
-        members=committee,
-        by=office,
-    )
-    for member in committee[:5]:  # 徐丽华 absent: 5 of 6 present, quorum met
-        services.attendance_set(meeting=meeting, user=member, present=True, by=office)
-    for project, fate in zip(projects, PLAN, strict=False):
-        _carry(project, fate, meeting, committee, users, rng)
+    with _at(start, 18):
+        meeting = services.meeting_create(
+            jurisdiction=office.organisation.jurisdiction,
+            title=MEETING_TITLE,
+            held_on=timezone.localdate() + dt.timedelta(days=3),
+            location="市政务服务中心三楼会议室",
+            members=committee,
+            by=office,
+        )
+    with _at(start, 21):
+        for member in committee[:5]:  # 徐丽华 absent: 5 of 6 present, quorum met
+            services.attendance_set(meeting=meeting, user=member, present=True, by=office)
+    for index, (project, fate) in enumerate(zip(projects, PLAN, strict=False)):
+        _carry(project, fate, meeting, committee, users, rng, start, index)
     return len(projects)
 
 
-def _opinions(review, users, cut=Decimal("0.9")):
+# Days after acceptance each unit signs (the fiscal review is the usual bottleneck).
+OPINION_DAYS = {"security": 3, "technical": 5, "cryptography": 7, "investment": 6, "fiscal": 12}
+
+
+def _opinions(review, users, start=None, lag=0, cut=Decimal("0.9")):
     for task in review.tasks.all():
-        amount = None
-        if task.function == "fiscal":
-            amount = (review.project.total_investment * cut).quantize(Decimal("1"))
-        services.opinion_sign(
-            task=task,
-            conclusion="agree" if task.function != "technical" else "agree_with_conditions",
-            text={
-                "security": "网络安全方案基本可行，须同步开展等保测评。",
-                "cryptography": "密码应用方案符合要求，建成后开展密评。",
-                "technical": "技术路线可行，建议复用统一身份认证和电子证照平台。",
-                "fiscal": "经财政评审，部分服务费用标准偏高，建议核减。",
-                "investment": "符合年度建设任务，投资构成合理。",
-            }[task.function],
-            recommended_amount=amount,
-            by=users[FUNCTION_USERS[task.function]],
-        )
+        with _at(start, OPINION_DAYS[task.function] + lag):
+            _sign(task, review, users, cut)
 
 
-def _panel(review, users, rng, scores=True):
-    panel = services.panel_draw(review=review, size=5, by=users["office"], rng=rng)
+def _sign(task, review, users, cut):
+    amount = None
+    if task.function == "fiscal":
+        amount = (review.project.total_investment * cut).quantize(Decimal("1"))
+    services.opinion_sign(
+        task=task,
+        conclusion="agree" if task.function != "technical" else "agree_with_conditions",
+        text={
+            "security": "网络安全方案基本可行，须同步开展等保测评。",
+            "cryptography": "密码应用方案符合要求，建成后开展密评。",
+            "technical": "技术路线可行，建议复用统一身份认证和电子证照平台。",
+            "fiscal": "经财政评审，部分服务费用标准偏高，建议核减。",
+            "investment": "符合年度建设任务，投资构成合理。",
+        }[task.function],
+        recommended_amount=amount,
+        by=users[FUNCTION_USERS[task.function]],
+    )
+
+
+def _panel(review, users, rng, scores=True, start=None, lag=0):
+    with _at(start, 2 + lag):
+        panel = services.panel_draw(review=review, size=5, by=users["office"], rng=rng)
     if not scores:
-        seat = panel.members.first()
-        services.panel_replace(member=seat, reason="该专家出差，无法按期评审", by=users["office"])
+        with _at(start, 4 + lag):
+            seat = panel.members.first()
+            services.panel_replace(
+                member=seat, reason="该专家出差，无法按期评审", by=users["office"]
+            )
         return panel
     criteria = selectors.criteria_for(
         jurisdiction_id=review.project.jurisdiction_id, occasion="approval"
     )
     for seat in panel.members.select_related("expert__user"):
         base = rng.randint(72, 92)
-        services.score_submit(
-            member=seat,
-            values={code: min(100, base + rng.randint(-5, 5)) for code, _, _ in criteria},
-            comment="建设必要性充分，建议加强数据共享。",
-            by=seat.expert.user,
-        )
-    return services.panel_close(panel=panel, by=users["office"])
+        with _at(start, 4 + lag + rng.randint(0, 8) + rng.random()):
+            services.score_submit(
+                member=seat,
+                values={code: min(100, base + rng.randint(-5, 5)) for code, _, _ in criteria},
+                comment="建设必要性充分，建议加强数据共享。",
+                by=seat.expert.user,
+            )
+    with _at(start, 14 + lag):
+        return services.panel_close(panel=panel, by=users["office"])
 
 
 VOTES = {
@@ -185,24 +214,31 @@ VOTES = {
 }
 
 
-def _carry(project, fate, meeting, committee, users, rng):
+def _carry(project, fate, meeting, committee, users, rng, start, lag):
     review = project.reviews.get(status="open")
     office = users["office"]
     if fate == "scoring":
-        _opinions(review, users)
-        _panel(review, users, rng, scores=False)
+        _opinions(review, users, start, lag)
+        _panel(review, users, rng, scores=False, start=start, lag=lag)
         return
-    _opinions(review, users)
-    _panel(review, users, rng)
-    item = services.agenda_add(meeting=meeting, review=review, by=office)
-    if fate == "voting":
-        services.vote_cast(item=item, member=committee[1], choice="approve", by=committee[1])
-        return
-    for member, choice in zip(committee[:5], VOTES[fate], strict=True):
-        if member.organisation_id == project.department_id:
-            continue  # recused
-        services.vote_cast(item=item, member=member, choice=choice, by=member)
-    item = services.item_close(item=item, by=office)
+    _opinions(review, users, start, lag % 3)
+    _panel(review, users, rng, start=start, lag=lag % 3)
+    with _at(start, 19):
+        item = services.agenda_add(meeting=meeting, review=review, by=office)
+    with _at(start, 21.4 + lag / 10):
+        if fate == "voting":
+            services.vote_cast(item=item, member=committee[1], choice="approve", by=committee[1])
+            return
+        for member, choice in zip(committee[:5], VOTES[fate], strict=True):
+            if member.organisation_id == project.department_id:
+                continue  # recused
+            services.vote_cast(item=item, member=member, choice=choice, by=member)
+        item = services.item_close(item=item, by=office)
+    with _at(start, 23 + lag):
+        _decide(project, fate, item, office)
+
+
+def _decide(project, fate, item, office):
     kwargs = {}
     if fate == "approve_override":
         kwargs = {

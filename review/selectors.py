@@ -128,6 +128,10 @@ class Tally:
     result: str  # an Outcome value, or "" when there are no valid votes
 
     @property
+    def result_label(self) -> str:
+        return Outcome(self.result).label if self.result else "无有效表决"
+
+    @property
     def valid(self) -> int:
         return self.approve + self.reject + self.send_back
 
@@ -194,7 +198,9 @@ def review_for_project(project, occasion="approval") -> Review | None:
 
 def reviews_in_progress(*, jurisdiction_id):
     return (
-        Review.objects.filter(round__jurisdiction_id=jurisdiction_id, status="open")
+        Review.objects.filter(
+            round__jurisdiction_id=jurisdiction_id, status="open", project__status="in_review"
+        )
         .select_related("project__department", "round", "panel")
         .annotate(
             tasks_total=Count("tasks", distinct=True),
@@ -234,7 +240,7 @@ def _duration(start, end):
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
-def cycle_steps(*, jurisdiction_id, limit=20) -> list[dict]:
+def cycle_steps(*, jurisdiction_id, limit=20, finished=None) -> list[dict]:
     """The slowest completed steps: opinions per unit, scores per expert, votes, decisions."""
     now = timezone.now()
     rows = []
@@ -266,6 +272,10 @@ def cycle_steps(*, jurisdiction_id, limit=20) -> list[dict]:
     ):
         rows.append(_step(r.project, "评审全程（受理至决定）", r.opened_at, r.decided_at, now))
     rows.sort(key=lambda row: row["spent"], reverse=True)
+    if finished is not None:
+        rows = [row for row in rows if row["open"] is not finished]
+    # A suspended or terminated project is not waiting on anyone.
+    rows = [r for r in rows if not r["open"] or r["project"].status == "in_review"]
     return rows[:limit]
 
 

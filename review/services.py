@@ -4,6 +4,7 @@ and the decision, which fires the project transition through ``project_transitio
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -12,6 +13,7 @@ from core.audit import audit_record
 from core.models import Organisation, Role, User
 from core.permissions import WorkflowError, require
 from core.services import notify
+from projects.attachments import check_upload
 from projects.services import project_transition
 
 from . import selectors
@@ -182,6 +184,11 @@ def opinion_sign(
         raise WorkflowError("财政评审意见须填写建议金额")
     if recommended_amount is not None and recommended_amount < 0:
         raise WorkflowError("建议金额不能为负数")
+    if attachment:
+        try:
+            attachment.name, _ = check_upload(attachment)
+        except ValidationError as error:
+            raise WorkflowError(" ".join(error.messages)) from None
     last = task.opinions.aggregate(v=Max("version"))["v"] or 0
     if last and not correction_reason.strip():
         raise WorkflowError("意见已签署，更正须说明理由")

@@ -1,8 +1,8 @@
 """R7 duplicate-investment check: the most similar existing projects (SPEC §4, §5).
 
 Chinese has no word boundaries, so texts are compared as sets of character bigrams with
-rapidfuzz (C speed). Candidates come from one ``values_list`` query over all departments;
-a cheap pass on names picks the plausible ones, then name and content are scored.
+rapidfuzz (C speed). Candidates come from one ``values_list`` of names over all departments; a C-speed pass
+on raw names shortlists them, then the shortlist's name and content bigrams are scored.
 """
 
 import re
@@ -37,28 +37,29 @@ def similar_projects(project, *, limit: int = 5, min_score: float = 50) -> list[
     """Projects (any department, not drafts, not ``project`` itself) most like ``project``."""
     from projects.models import Project
 
-    rows = list(
-        Project.objects.exclude(status="draft")
-        .exclude(pk=project.pk)
-        .values_list("pk", "name", "summary", "department__name", "department_id", "status")
-    )
+    candidates = Project.objects.exclude(status="draft").exclude(pk=project.pk)
+    rows = list(candidates.values_list("pk", "name"))
     if not rows:
         return []
-    query_name = grams(project.name)
-    query_content = grams(f"{project.name}{project.summary}")
-    names = [grams(row[1]) for row in rows]
+    # Cheap pass in C over raw names (character-level Indel similarity) ...
     shortlist = process.extract(
-        query_name,
-        names,
-        scorer=fuzz.token_set_ratio,
+        project.name,
+        [name for _, name in rows],
+        scorer=fuzz.ratio,
         processor=None,
         limit=max(limit * 10, 50),
         score_cutoff=PREFILTER_CUTOFF,
     )
+    pks = [rows[index][0] for _, _, index in shortlist]
+    # ... then name and content bigram scores for the shortlist only (one more query).
+    details = candidates.filter(pk__in=pks).values_list(
+        "pk", "name", "summary", "department__name", "department_id", "status"
+    )
+    query_name = grams(project.name)
+    query_content = grams(f"{project.name}{project.summary}")
     found = []
-    for _, _, index in shortlist:
-        pk, name, summary, department, department_id, status = rows[index]
-        name_score = fuzz.token_sort_ratio(query_name, names[index], processor=None)
+    for pk, name, summary, department, department_id, status in details:
+        name_score = fuzz.token_sort_ratio(query_name, grams(name), processor=None)
         content_score = fuzz.token_sort_ratio(
             query_content, grams(f"{name}{summary}"), processor=None
         )

@@ -23,7 +23,9 @@ def review_todos(user):
         items.append(TodoItem("待表决的议题", count, "/review/votes/", "bi-hand-thumbs-up"))
     if user.has_role(Role.OFFICE):
         open_reviews = Review.objects.filter(
-            round__jurisdiction_id=user.jurisdiction_id, status=Review.Status.OPEN
+            round__jurisdiction_id=user.jurisdiction_id,
+            status=Review.Status.OPEN,
+            project__status="in_review",
         )
         count = open_reviews.filter(panel__isnull=True).count()
         items.append(TodoItem("待抽取专家的评审", count, "/review/?todo=draw", "bi-shuffle"))

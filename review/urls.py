@@ -18,6 +18,11 @@ urlpatterns = [
     path("items/<int:item_id>/close/", views.item_close, name="item_close"),
     path("items/<int:item_id>/decide/", views.decide, name="decide"),
     path("tasks/<int:task_id>/opinion/", views.opinion, name="opinion"),
+    path(
+        "opinions/<int:opinion_id>/attachment/",
+        views.opinion_attachment,
+        name="opinion_attachment",
+    ),
     path("seats/<int:member_id>/score/", views.score, name="score"),
     path("seats/<int:member_id>/replace/", views.panel_replace, name="panel_replace"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,7 +12,15 @@ from projects.workflow import STATE_BADGES
 
 from . import documents, selectors, services
 from .forms import DecisionForm, MeetingForm, OpinionForm, RoundForm, score_form
-from .models import AgendaItem, Meeting, MeetingMember, PanelMember, Review, ReviewTask
+from .models import (
+    AgendaItem,
+    Meeting,
+    MeetingMember,
+    Opinion,
+    PanelMember,
+    Review,
+    ReviewTask,
+)
 from .permissions import can_give_opinion, can_manage_review, can_score
 from .similarity import similar_projects
 
@@ -135,6 +143,21 @@ def opinion(request, task_id):
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
     return redirect("review:detail", pk=review.pk)
+
+
+@login_required
+def opinion_attachment(request, opinion_id):
+    opinion = get_object_or_404(Opinion.objects.select_related("task"), pk=opinion_id)
+    _visible_review(request.user, opinion.task.review_id)
+    if not opinion.attachment:
+        raise Http404
+    try:
+        handle = opinion.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件不存在") from None
+    return FileResponse(
+        handle, as_attachment=True, filename=opinion.attachment.name.rsplit("/")[-1]
+    )
 
 
 @login_required
@@ -379,7 +402,8 @@ def cycle_time(request):
         request,
         "review/cycle_time.html",
         {
-            "steps": selectors.cycle_steps(jurisdiction_id=jurisdiction),
+            "steps": selectors.cycle_steps(jurisdiction_id=jurisdiction, finished=True),
+            "waiting": selectors.cycle_steps(jurisdiction_id=jurisdiction, finished=False),
             "units": selectors.cycle_by_unit(jurisdiction_id=jurisdiction),
         },
     )

@@ -182,3 +182,57 @@ def test_todos_count_review_work(actors):
     services.agenda_add(meeting=meeting_with(actors, members), review=review, by=actors.office)
     assert {t.label: t.count for t in todos_for(members[0])}["待表决的议题"] == 1
     assert UserFactory  # keeps factory import used
+
+
+def test_configured_two_thirds_rule_and_quorum_apply(actors):
+    from review.models import ReviewSettings
+
+    ReviewSettings.objects.create(
+        jurisdiction=actors.jurisdiction,
+        quorum_numerator=1,
+        quorum_denominator=2,
+        approval_rule="two_thirds",
+    )
+    item = ready_for_decision(actors, votes=("approve", "approve", "approve", "reject", "reject"))
+    assert item.result == "reject"  # 3 of 5 is a majority but not two thirds
+
+
+def test_review_detail_query_count_is_bounded(actors, client, django_assert_max_num_queries):
+    item = ready_for_decision(actors)
+    client.force_login(actors.office)
+    with django_assert_max_num_queries(45):
+        response = client.get(reverse("review:detail", args=[item.review_id]))
+    assert response.status_code == 200
+
+
+def test_opinion_attachment_downloads_for_viewers_and_404_for_others(actors, client):
+    from tests.factories import upload
+
+    review = project_in(actors, "in_review").reviews.get()
+    task = review.tasks.get(function="security")
+    opinion = services.opinion_sign(
+        task=task,
+        conclusion="agree",
+        text="同意",
+        attachment=upload("意见.pdf"),
+        by=actors.reviewer,
+    )
+    url = reverse("review:opinion_attachment", args=[opinion.pk])
+    client.force_login(actors.office)
+    assert b"%PDF" in b"".join(client.get(url).streaming_content)
+    client.force_login(actors.other_officer)
+    assert client.get(url).status_code == 404
+
+
+def test_hostile_opinion_attachment_is_refused_and_nothing_is_signed(actors):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.permissions import WorkflowError
+
+    task = project_in(actors, "in_review").reviews.get().tasks.get(function="security")
+    fake = SimpleUploadedFile("意见.pdf", b"MZ not a pdf", content_type="application/pdf")
+    with pytest.raises(WorkflowError, match="文件内容与扩展名"):
+        services.opinion_sign(
+            task=task, conclusion="agree", text="同意", attachment=fake, by=actors.reviewer
+        )
+    assert not task.opinions.exists()

@@ -1,6 +1,10 @@
+import datetime as dt
+
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from budget import demo as budget_demo
 from projects import demo
@@ -23,10 +27,13 @@ class Command(BaseCommand):
         if reset:
             call_command("flush", interactive=False, verbosity=0)
         call_command("loaddata", *FIXTURES, verbosity=0)
+        # Projects are accepted five weeks ago so the review steps have real durations.
+        start = timezone.now() - dt.timedelta(days=35)
         with transaction.atomic():
             review_demo.prepare()
-            created = demo.seed()
-            reviewed = review_demo.seed()
+            with time_machine.travel(start, tick=False):
+                created = demo.seed()
+            reviewed = review_demo.seed(start=start)
             funded = budget_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目，推进评审 {reviewed} 个")
