@@ -10,14 +10,14 @@ EXECUTION_HEADERS = [
     "安排（万元）",
     "已审批待支付（万元）",
     "已支付（万元）",
-    "执行率",
+    "执行率（%）",
     "在途申请（万元）",
     "在途申请（笔）",
 ]
 
 
 def _rate(value):
-    return None if value is None else float(round(value, 4))
+    return None if value is None else float(round(value * 100, 2))
 
 
 def execution_workbook(*, rows, group, year):

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -191,11 +192,19 @@ def disbursement_create(request, pk):
 @login_required
 def disbursements(request):
     status = [s for s in request.GET.getlist("status") if s in State.values]
-    rows = selectors.disbursement_list(user=request.user, status=status)[:500]
+    rows = selectors.disbursement_list(user=request.user, status=status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = "&".join(f"status={s}" for s in status)
     return render(
         request,
         "budget/disbursement_list.html",
-        {"rows": rows, "status": status, "states": State.choices, "badges": STATE_BADGES},
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "states": State.choices,
+            "badges": STATE_BADGES,
+        },
     )
 
 

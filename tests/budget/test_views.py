@@ -106,7 +106,7 @@ def test_execution_export_values_and_formula_safety(client, actors):
     assert rows[0][:3] == ("项目", "申报单位", "安排（万元）")
     name, dept, allocated, approved, paid, rate, pending, pending_n = rows[1]
     assert name.startswith("=HYPERLINK") and sheet["A2"].data_type == "s"
-    assert (allocated, approved, paid, rate, pending, pending_n) == (100, 5, 25, 0.25, 1, 1)
+    assert (allocated, approved, paid, rate, pending, pending_n) == (100, 5, 25, 25, 1, 1)
     assert dept == "湘潭市大数据中心"
 
 
