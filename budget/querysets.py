@@ -23,7 +23,11 @@ def project_scope(user, prefix="project__"):
 
 class DisbursementQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(project_scope(user))
+        """A draft request is the department's own until it is submitted."""
+        own = (
+            Q(project__department_id=user.organisation_id) if user.organisation_id else Q(pk__in=[])
+        )
+        return self.filter(project_scope(user)).filter(own | ~Q(status="draft"))
 
     def for_list(self):
         return self.select_related(

@@ -183,3 +183,17 @@ def test_project_export_lists_requests_as_literal_text(client, actors):
     assert header[4:6] == ("金额（万元）", "金额（元）") and row[4:6] == (0.1235, 1234.56)
     assert (row[2], row[3], row[6]) == ("签订合同", "2026年建设资金", "草稿")
     assert row[7] == "=cmd|' /C calc'!A0" and sheet["H2"].data_type == "s"
+
+
+def test_draft_requests_stay_with_the_department_until_submitted(client, actors, funded):
+    project, line, contract, rows = funded
+    milestone = contract.milestones.order_by("seq").last()
+    draft = disbursement_in(
+        actors, "draft", project=project, line=line, milestone=milestone, amount="1000"
+    )
+    url = reverse("budget:disbursement", args=[draft.pk])
+    for user, visible in [(actors.officer, True), (actors.finance, False), (actors.office, False)]:
+        client.force_login(user)
+        assert client.get(url).status_code == (200 if visible else 404)
+        listed = client.get(reverse("budget:disbursements")).context["page"]
+        assert (draft in list(listed)) == visible
