@@ -6,6 +6,18 @@ from core.models import Organisation
 from .models import Project
 from .workflow import State
 
+SORT_CHOICES = [
+    ("updated", "更新时间（旧→新）"),
+    ("code", "项目编号"),
+    ("name", "项目名称"),
+    ("department", "申报单位"),
+    ("-total", "总投资（高→低）"),
+    ("total", "总投资（低→高）"),
+    ("status", "状态"),
+    ("-year", "年度（新→旧）"),
+    ("year", "年度（旧→新）"),
+]
+
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sort by the chosen column, then by id, so pagination never repeats or skips rows."""
@@ -22,13 +34,21 @@ class ProjectFilter(django_filters.FilterSet):
         label="申报单位", queryset=Organisation.objects.none()
     )
     year = django_filters.NumberFilter(label="年度", method="filter_year")
-    category = django_filters.ChoiceFilter(label="类别", choices=Project.Category.choices)
-    channel = django_filters.ChoiceFilter(label="渠道", choices=Project.Channel.choices)
+    category = django_filters.ChoiceFilter(
+        label="类别", choices=Project.Category.choices, empty_label="全部"
+    )
+    channel = django_filters.ChoiceFilter(
+        label="渠道", choices=Project.Channel.choices, empty_label="全部"
+    )
     protection_level = django_filters.ChoiceFilter(
-        label="等保级别", choices=[(i, f"第{i}级") for i in range(1, 5)]
+        label="等保级别", choices=[(i, f"第{i}级") for i in range(1, 5)], empty_label="全部"
+    )
+    awaiting_confirmation = django_filters.BooleanFilter(
+        label="待负责人确认", method="filter_awaiting_confirmation"
     )
     sort = StableOrderingFilter(
         label="排序",
+        empty_label="更新时间（新→旧）",
         fields=[
             ("updated_at", "updated"),
             ("code", "code"),
@@ -57,13 +77,8 @@ class ProjectFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["department"].queryset = departments or Organisation.objects.none()
         for name in ("category", "channel", "protection_level", "sort"):
-            field = self.form.fields[name]
-            field.widget.attrs["class"] = "form-select form-select-sm"
-            if hasattr(field, "empty_label"):
-                field.empty_label = "全部" if name != "sort" else "默认"
-        self.form.fields["sort"].choices = [("", "更新时间（新→旧）")] + [
-            c for c in self.form.fields["sort"].choices if c[0]
-        ]
+            self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.form.fields["sort"].choices = SORT_CHOICES
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -72,6 +87,12 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(code__icontains=value) | Q(summary__icontains=value)
         )
+
+    def filter_awaiting_confirmation(self, queryset, name, value):
+        if value is None:
+            return queryset
+        editable = Q(status__in=[State.DRAFT, State.RETURNED], head_confirmed_at__isnull=True)
+        return queryset.filter(editable) if value else queryset.exclude(editable)
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(start_year__lte=value).filter(

@@ -9,6 +9,10 @@ from .services import MONEY_FIELDS
 YEAR_ERRORS = {"min_value": "年度不能早于2000年", "max_value": "年度不能晚于2100年"}
 
 
+def _blank_choice(field, label="请选择"):
+    field.choices = [("", label)] + [c for c in field.choices if c[0] not in ("", None)]
+
+
 class ProjectForm(forms.ModelForm):
     """The proposal form. Only the name is required to save a draft; rules check the rest."""
 
@@ -70,9 +74,7 @@ class ProjectForm(forms.ModelForm):
         )
         self.fields["plan_item"].empty_label = "（不对应年度任务）"
         for name in ("category", "channel", "protection_level", "deployment"):
-            self.fields[name].choices = [("", "请选择")] + [
-                c for c in self.fields[name].choices if c[0] not in ("", None)
-            ]
+            _blank_choice(self.fields[name])
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -124,6 +126,10 @@ class DataResourceForm(forms.ModelForm):
             "name": {"required": "请填写数据资源名称"},
             "sharing_mode": {"required": "请选择共享方式"},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _blank_choice(self.fields["sharing_mode"])
 
 
 DataResourceFormSet = inlineformset_factory(

@@ -10,6 +10,14 @@ from decimal import Decimal
 from core.money import wan_display
 
 PASS, WARNING, BLOCKING = "pass", "warning", "blocking"
+PENDING = "pending"  # not checkable yet: the field it looks at is still empty
+SEED_DOCUMENTS = {
+    "000": "湘潭市“十四五”数字政府建设实施方案",
+    "001": "衢州市关于深化数字政府建设的实施意见",
+    "002": "湛江市“数字政府”建设总体规划",
+    "003": "广安市“十四五”数字政府建设规划",
+    "004": "海州区加快统筹推进数字政府高质量建设实施方案",
+}
 SECURITY_SHARE_MIN = Decimal("0.10")
 
 
@@ -31,6 +39,16 @@ class Rule:
     kind: str
     basis: str
     check: object
+
+    @property
+    def basis_display(self) -> str:
+        """'000:37' → the plan's title with the line, for civil servants."""
+        parts = []
+        for ref in self.basis.split(","):
+            doc, _, line = ref.strip().partition(":")
+            title = SEED_DOCUMENTS.get(doc)
+            parts.append(f"《{title}》第{line}行" if title else ref.strip())
+        return "；".join(parts)
 
 
 @dataclass
@@ -73,6 +91,10 @@ def ok(message):
     return PASS, message, ""
 
 
+def pending(message):
+    return PENDING, message, ""
+
+
 REQUIRED_FIELDS = [
     ("name", "项目名称"),
     ("category", "项目类别"),
@@ -85,14 +107,14 @@ REQUIRED_FIELDS = [
 ]
 
 
-@rule("R0", "申报信息完整", kind=BLOCKING, basis="SPEC §3 申报要件")
+@rule("R0", "申报信息完整", kind=BLOCKING, basis="申报要件")
 def r0_complete(facts):
     p = facts.project
     missing = [label for name, label in REQUIRED_FIELDS if not getattr(p, name)]
     if not p.total_investment or p.total_investment <= 0:
         missing.append("投资概算（总投资须大于0）")
     if missing:
-        return BLOCKING, "尚未填写：" + "、".join(missing), "在“编辑”页补全上述内容后再提交。"
+        return BLOCKING, "尚未填写：" + "、".join(missing), "补全上述内容后再提交。"
     return ok("必填信息已齐全")
 
 
@@ -116,7 +138,7 @@ def r1_security_share(facts):
 def r2_cryptography(facts):
     level = facts.project.protection_level
     if not level:
-        return ok("尚未选择等保级别")
+        return pending("尚未选择等保级别")
     if level < 3:
         return ok("等保级别低于三级，不强制要求密码应用方案")
     if "crypto_plan" not in facts.attachment_kinds:
@@ -134,7 +156,7 @@ def r3_gov_cloud(facts):
     if p.classified:
         return ok("涉密系统，按保密要求部署")
     if p.deployment != "own_room":
-        return ok("部署在政务云") if p.deployment else ok("尚未选择部署方式")
+        return ok("部署在政务云") if p.deployment else pending("尚未选择部署方式")
     if not p.own_room_reason.strip():
         return (
             BLOCKING,
@@ -181,7 +203,7 @@ def r5_plan_link(facts):
                 "填写“临时申报理由”。",
             )
         return ok("已说明临时申报理由")
-    return ok("尚未选择申报渠道")
+    return pending("尚未选择申报渠道")
 
 
 @rule("R6", "复用共性支撑平台", kind=WARNING, basis="001:133, 000:55")
@@ -229,7 +251,7 @@ def r7_duplicates(facts):
 
     p = facts.project
     if not p.name:
-        return ok("尚未填写项目名称")
+        return pending("尚未填写项目名称")
     found = similar_projects(p, limit=3)
     # Another department's near-identical project is the 重复建设 risk; the department
     # knows its own, which are still listed to reviewers.

@@ -198,6 +198,11 @@ def project_confirm(*, project, by) -> Project:
     audit_record(
         by=by, subject=project, project=project, action="confirm", action_label="单位负责人确认"
     )
+    notify(
+        users=_department_users(project, Role.DEPT_OFFICER),
+        text=f"单位负责人已确认，可以提交申报：{project.name}",
+        url=f"/projects/{project.pk}/",
+    )
     return project
 
 

@@ -40,7 +40,7 @@ def project_todos(user):
             ).count()
             items.append(
                 TodoItem(
-                    "待负责人确认的申报", count, f"{ledger}?status=draft&status=returned", "bi-pen"
+                    "待负责人确认的申报", count, f"{ledger}?awaiting_confirmation=true", "bi-pen"
                 )
             )
     return items

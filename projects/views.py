@@ -61,6 +61,12 @@ def detail(request, pk):
     project = selectors.project_for_detail(user=request.user, pk=pk)
     user = request.user
     results = rules.preflight(project)
+    blocking = rules.blocking_messages(results)
+    needs_confirmation = (
+        project.is_editable_state and project.jurisdiction.require_head_confirmation
+    )
+    if needs_confirmation and not project.head_confirmed_at and not user.has_role("dept_head"):
+        blocking.append("本辖区要求单位负责人确认后方可提交，尚未确认")
     return render(
         request,
         "projects/project_detail.html",
@@ -69,7 +75,7 @@ def detail(request, pk):
             "badge": STATE_BADGES[project.status],
             "actions": available_actions(user, project),
             "results": results,
-            "blocking": rules.blocking_messages(results),
+            "blocking": blocking,
             "timeline": selectors.project_timeline(project=project),
             "attachments": project.attachments.select_related("uploaded_by"),
             "can_edit": can_edit_project(user, project),
@@ -80,6 +86,7 @@ def detail(request, pk):
             and project.status == "submitted"
             and not project.received_at,
             "attachment_form": AttachmentForm(),
+            "needs_confirmation": needs_confirmation,
         },
     )
 
@@ -154,8 +161,15 @@ def preflight(request):
         )
     facts.data_resource_count = len(data_resource_rows(formset)) if formset.is_valid() else 0
     facts.platform_count = len(form.cleaned_data.get("common_platforms") or [])
+    errors = [
+        f"{form.fields[name].label}：{e}" if name in form.fields else e
+        for name, errs in form.errors.items()
+        for e in errs
+    ]
     return render(
-        request, "projects/partials/_rules.html", {"results": rules.evaluate(facts), "live": True}
+        request,
+        "projects/partials/_rules.html",
+        {"results": rules.evaluate(facts), "live": True, "form_errors": errors},
     )
 
 

@@ -169,3 +169,15 @@ def test_submit_with_level_three_needs_crypto_plan_end_to_end():
     services.justification_set(project=project, rule_id="R6", text="不涉及", by=actors.officer)
     with pytest.raises(WorkflowError, match="R2 等保三级及以上须有密码应用方案"):
         services.project_submit(project=project, by=actors.head)
+
+
+def test_unchecked_rules_are_pending_not_passed():
+    facts = Facts(project=Project(name="草稿", total_investment=Decimal(0)))
+    statuses = {r.rule.id: r.status for r in evaluate(facts)}
+    assert statuses["R2"] == statuses["R3"] == statuses["R5"] == rules.PENDING
+    assert not any(r.blocks_submit for r in evaluate(facts) if r.status == rules.PENDING)
+
+
+def test_basis_is_shown_as_the_plan_title_and_line():
+    r1 = next(r for r in rules.RULES if r.id == "R1")
+    assert r1.basis_display == "《湘潭市“十四五”数字政府建设实施方案》第37行"

@@ -288,3 +288,37 @@ class TestAttachments:
         response = self._post(client, project, "a.pdf", b"%PDF-1.4")
         assert "只有草稿或退回修改的项目可以编辑" in response.content.decode()
         assert project.attachments.count() == 1
+
+
+def test_head_todo_count_matches_the_list_it_links_to(client, actors):
+    from core.todo import todos_for
+
+    draft_project(actors, name="待确认一")
+    confirmed = draft_project(actors, name="已确认")
+    services.project_confirm(project=confirmed, by=actors.head)
+    project_in(actors, "submitted", name="已提交")
+    item = next(t for t in todos_for(actors.head) if t.label == "待负责人确认的申报")
+    _login(client, actors.head)
+    listed = client.get(item.url).context["page"]
+    assert item.count == len(listed) == 1
+    assert [p.name for p in listed] == ["待确认一"]
+
+
+def test_confirmation_is_signposted_before_submit_and_officer_is_notified(
+    client, actors, django_capture_on_commit_callbacks
+):
+    project = draft_project(actors)
+    _login(client, actors.officer)
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "本辖区要求单位负责人确认后方可提交，尚未确认" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_confirm(project=project, by=actors.head)
+    assert actors.officer.notifications.filter(text__contains="单位负责人已确认").exists()
+
+
+def test_sort_and_filter_choices_are_chinese(client, actors):
+    _login(client, actors.officer)
+    html = client.get(reverse("projects:ledger")).content.decode()
+    assert "总投资（高→低）" in html
+    for english in ("descending", "Updated", "---------"):
+        assert english not in html
