@@ -35,7 +35,9 @@ ACCEPTED_STATES = [P.ACCEPTED, P.EVALUATING, P.EVALUATED]
 
 
 def yuan(value) -> str:
-    return f"{Decimal(value or 0):,.2f} 元"
+    """Money in messages: 万元 as budgets are read, with exact yuan for cent-level limits."""
+    amount = Decimal(value or 0)
+    return f"{wan_display(amount)} 万元（{amount:,.2f} 元）"
 
 
 def _money(value, label) -> Decimal:

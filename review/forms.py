@@ -30,7 +30,11 @@ class RoundForm(BootstrapForm):
 
 
 class OpinionForm(BootstrapForm):
-    conclusion = forms.ChoiceField(label="结论", choices=Opinion.Conclusion.choices)
+    conclusion = forms.ChoiceField(
+        label="结论",
+        choices=[("", "请选择结论")] + list(Opinion.Conclusion.choices),
+        error_messages={"required": "请选择结论"},
+    )
     text = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 4}))
     recommended_amount = WanField(label="建议金额")
     attachment = forms.FileField(label="附件", required=False)

@@ -75,8 +75,8 @@ def test_line_ceiling(actors):
         line,
         progress,
         (D("300000"), D("300000")),
-        r"R10 超出预算安排（2026年建设资金）：额度 600,000.00 元，已审批及支付 300,000.00 元，"
-        r"本次 300,000.01 元，超出 0.01 元",
+        r"R10 超出预算安排（2026年建设资金）：额度 [0-9,.]+ 万元（600,000.00 元），已审批及支付 [0-9,.]+ 万元（300,000.00 元），"
+        r"本次 [0-9,.]+ 万元（300,000.01 元），超出 [0-9,.]+ 万元（0.01 元）",
     )
 
 
@@ -90,7 +90,7 @@ def test_milestone_ceiling(actors):
         line,
         signing,
         (D("150000"), D("150000")),
-        "R10 超出付款节点“签订合同”：额度 300,000.00 元",
+        "R10 超出付款节点“签订合同”：额度 [0-9,.]+ 万元（300,000.00 元）",
     )
 
 
@@ -108,9 +108,9 @@ def test_contract_and_approved_amount_ceilings(actors):
     with pytest.raises(WorkflowError) as refused:
         approve(actors, two_cents)
     message = str(refused.value)
-    assert "R10 超出合同“系统建设合同”：额度 1,000,000.00 元" in message
-    assert "R10 超出项目核定投资：额度 1,000,000.00 元" in message
-    assert "超出 0.01 元" in message
+    assert "R10 超出合同“系统建设合同”：额度 100.00 万元（1,000,000.00 元）" in message
+    assert "R10 超出项目核定投资：额度 100.00 万元（1,000,000.00 元）" in message
+    assert "超出 0.00 万元（0.01 元）" in message
 
 
 def test_final_milestone_needs_acceptance(actors):
@@ -144,7 +144,9 @@ def test_pool_ceiling_when_listing(actors):
     b = approved_project(actors, "500000", name="第二个项目")
     services.list_in_budget(project=a, allocations=[(2026, D("600000"))], by=actors.finance)
     events = AuditEvent.objects.count()
-    with pytest.raises(WorkflowError, match=r"超出2026年度资金池.*超出 100,000.00 元"):
+    with pytest.raises(
+        WorkflowError, match=r"超出2026年度资金池.*超出 [0-9,.]+ 万元（100,000.00 元）"
+    ):
         services.list_in_budget(project=b, allocations=[(2026, "500000")], by=actors.finance)
     b.refresh_from_db()
     assert b.status == "approved" and not b.budget_lines.exists()
@@ -198,7 +200,9 @@ def test_contract_rules_and_start_construction(actors):
         {"name": "签订", "percent": 30, "is_final": False},
         {"name": "终验", "percent": 70, "is_final": True},
     ]
-    with pytest.raises(WorkflowError, match="合同金额合计 1,000,000.01 元 超出核定投资"):
+    with pytest.raises(
+        WorkflowError, match="合同金额合计 [0-9,.]+ 万元（1,000,000.01 元） 超出核定投资"
+    ):
         services.contract_record(amount=D("1000000.01"), milestones=ms, **args)
     with pytest.raises(WorkflowError, match="比例合计须为 100%"):
         services.contract_record(
@@ -248,7 +252,9 @@ def test_every_money_movement_is_audited(actors):
 def test_a_later_year_line_respects_pool_and_approved_amount(actors):
     special_fund(actors, "300000", 2027)
     project, _line, _contract = building_project(actors, approved="1000000")
-    with pytest.raises(WorkflowError, match="预算安排合计 1,000,000.01 元 超出核定投资"):
+    with pytest.raises(
+        WorkflowError, match="预算安排合计 [0-9,.]+ 万元（1,000,000.01 元） 超出核定投资"
+    ):
         services.budget_line_add(project=project, year=2027, amount="0.01", by=actors.finance)
     with pytest.raises(WorkflowError, match="该项目2026年度已有预算安排"):
         services.budget_line_add(project=project, year=2026, amount="1", by=actors.finance)

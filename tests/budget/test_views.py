@@ -86,7 +86,10 @@ def test_negative_and_over_ceiling_money_change_nothing(client, actors, funded):
     page = client.post(url, {**data, "amount": "-1"}, follow=True).content.decode()
     assert "申请金额不能为负数" in page
     page = client.post(url, {**data, "amount": "30.000001"}, follow=True).content.decode()
-    assert "R10 申请金额 300,000.01 元 超出付款节点金额 300,000.00 元" in page
+    assert (
+        "R10 申请金额 30.00 万元（300,000.01 元） 超出付款节点金额 30.00 万元（300,000.00 元）"
+        in page
+    )
     assert Disbursement.objects.count() == before
     client.post(url, {**data, "amount": "12.5"})
     assert Disbursement.objects.filter(amount=Decimal("125000")).exists()
