@@ -87,6 +87,7 @@ def detail(request, pk):
             and not project.received_at,
             "attachment_form": AttachmentForm(),
             "needs_confirmation": needs_confirmation,
+            "latest_review": project.reviews.order_by("-pk").first(),
         },
     )
 

@@ -236,3 +236,15 @@ def test_hostile_opinion_attachment_is_refused_and_nothing_is_signed(actors):
             task=task, conclusion="agree", text="同意", attachment=fake, by=actors.reviewer
         )
     assert not task.opinions.exists()
+
+
+def test_project_page_links_to_its_review(client):
+    from tests.factories import Actors, project_in
+
+    actors = Actors()
+    project = project_in(actors, "in_review")
+    client.force_login(actors.officer)
+    html = client.get(f"/projects/{project.pk}/").content.decode()
+    review = project.reviews.get()
+    assert f'href="/review/{review.pk}/"' in html
+    assert client.get(f"/review/{review.pk}/").status_code == 200
