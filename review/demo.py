@@ -114,7 +114,10 @@ def approve(project) -> Project:
     users = _demo_users()
     meeting = Meeting.objects.get(title=MEETING_TITLE)
     committee = [users[u] for u in COMMITTEE]
-    _carry(project, "approve_cut", meeting, committee, users, random.Random(project.pk), None, 0)
+    review = project.reviews.get(status="open")
+    lag = project.pk % 5  # spread the steps so cycle times differ between projects
+    rng = random.Random(project.pk)
+    _carry(project, "approve_cut", meeting, committee, users, rng, review.opened_at, lag)
     return Project.objects.get(pk=project.pk)
 
 
