@@ -71,7 +71,7 @@ def test_write_preflight_submit_and_return(page, live_server, tmp_path):
 
     page.click("#actions button:has-text('提交申报')")
     page.click("#modal-submit button:has-text('确定提交申报')")
-    expect(page.locator(".alert-danger")).to_contain_text("单位负责人确认")
+    expect(page.locator(".alert-danger.alert-dismissible")).to_contain_text("单位负责人确认")
     detail_url = page.url
 
     login(page, live_server, actors.head)
