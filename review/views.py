@@ -280,7 +280,7 @@ def vote(request, item_id):
     except WorkflowError as exc:
         error = str(exc)
     mine = selectors.my_votes(request.user, [item])
-    context = {"item": item, "vote": mine.get(item.pk), "error": error}
+    context = {"item": item, "vote": mine.get(item.pk), "error": error, "just_cast": not error}
     if request.headers.get("HX-Request"):
         return render(request, "review/partials/_vote_row.html", context)
     if error:

@@ -111,7 +111,7 @@ def test_member_votes_with_htmx_and_gets_the_row_back(actors, client):
     assert f'id="item-{item.pk}"' in listing
     url = reverse("review:vote", args=[item.pk])
     response = client.post(url, {"choice": "reject"}, HTTP_HX_REQUEST="true")
-    assert "已投：不同意" in response.content.decode()
+    assert "已记录您的表决：不同意" in response.content.decode()
     response = client.post(url, {"choice": "approve"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "<html" not in body and "已投：同意" in body
