@@ -114,7 +114,7 @@ def test_member_votes_with_htmx_and_gets_the_row_back(actors, client):
     assert "已记录您的表决：不同意" in response.content.decode()
     response = client.post(url, {"choice": "approve"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
-    assert "<html" not in body and "已投：同意" in body
+    assert "<html" not in body and "已记录您的表决：同意" in body
     assert Vote.objects.get(item=item, member=members[0]).choice == "approve"
     services.item_close(item=item, by=actors.office)
     response = client.post(url, {"choice": "reject"}, HTTP_HX_REQUEST="true")
