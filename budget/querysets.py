@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.models import Role
+from projects.querysets import jurisdiction_scope
 
 R = Role
 
@@ -14,7 +15,9 @@ def project_scope(user, prefix="project__"):
         return Q()
     jurisdiction = user.jurisdiction_id
     scope = Q(pk__in=[])
-    if user.has_role(R.OFFICE, R.AUDITOR, R.LEADER, R.FINANCE):
+    if user.has_role(R.OFFICE, R.AUDITOR, R.LEADER):
+        scope |= Q(**{f"{prefix}jurisdiction_id__in": jurisdiction_scope(user)})
+    if user.has_role(R.FINANCE):
         scope |= Q(**{f"{prefix}jurisdiction_id": jurisdiction})
     if user.has_role(R.DEPT_OFFICER, R.DEPT_HEAD) and user.organisation_id:
         scope |= Q(**{f"{prefix}department_id": user.organisation_id})

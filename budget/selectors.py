@@ -55,7 +55,7 @@ def contract_for_detail(*, user, pk) -> Contract:
     )
 
 
-def project_funding(*, project) -> dict:
+def project_funding(*, project, user) -> dict:
     """Lines, contracts with milestones and disbursements of one project, with sums."""
     committed = Q(disbursements__status__in=[State.APPROVED, State.PAID])
     lines = (
@@ -77,8 +77,11 @@ def project_funding(*, project) -> dict:
             ZERO,
         )
     )
-    disbursements = project.disbursements.select_related("milestone", "budget_line__fund").order_by(
-        "-created_at"
+    disbursements = (
+        Disbursement.objects.visible_to(user)
+        .filter(project=project)
+        .select_related("milestone", "budget_line__fund")
+        .order_by("-created_at")
     )
     return {"lines": lines, "contracts": contracts, "disbursements": disbursements}
 

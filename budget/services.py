@@ -401,13 +401,17 @@ def r10_violations(disbursement, *, line, contract, project) -> list[str]:
 
 
 def _r10_guard(*, lock):
-    """Check R10; with ``lock``, hold the line, contract and project rows until commit."""
+    """Check R10; with ``lock``, hold the project, line and contract rows until commit.
+
+    Lock order is project → line → contract everywhere (creating a request locks the
+    project first too), so approving and requesting at once cannot deadlock.
+    """
 
     def guard(d):
         if lock:
+            project = Project.objects.select_for_update().get(pk=d.project_id)
             line = BudgetLine.objects.select_for_update().get(pk=d.budget_line_id)
             contract = Contract.objects.select_for_update().get(pk=d.milestone.contract_id)
-            project = Project.objects.select_for_update().get(pk=d.project_id)
         else:
             line, contract, project = d.budget_line, d.milestone.contract, d.project
         if project.status not in SPENDING_STATES:

@@ -90,7 +90,7 @@ def fund_save(request):
 def project_funding(request, pk):
     user = request.user
     project = selectors.project_for_funding(user=user, pk=pk)
-    funding = selectors.project_funding(project=project)
+    funding = selectors.project_funding(project=project, user=request.user)
     disbursements = list(funding["disbursements"])
     for d in disbursements:
         d.project = project
@@ -325,5 +325,6 @@ def execution_export(request):
 @login_required
 def project_export(request, pk):
     project = selectors.project_for_funding(user=request.user, pk=pk)
-    rows = project.disbursements.select_related("milestone__contract", "budget_line__fund")
+    rows = Disbursement.objects.visible_to(request.user).filter(project=project)
+    rows = rows.select_related("milestone__contract", "budget_line__fund")
     return exports.disbursements_workbook(project=project, disbursements=rows.order_by("pk"))

@@ -147,9 +147,13 @@ def edit(request, pk):
 @require_POST
 def preflight(request):
     """Live rule evaluation of the unsaved form (htmx)."""
-    pk = request.POST.get("project_id")
+    pk = request.POST.get("project_id", "")
+    if pk and not pk.isdigit():
+        raise Http404
     project = selectors.project_for_detail(user=request.user, pk=pk) if pk else None
     user = request.user
+    if project is None and user.organisation_id is None:
+        raise Http404
     jurisdiction = project.jurisdiction if project else user.organisation.jurisdiction
     form = ProjectForm(request.POST, instance=project or Project(), jurisdiction=jurisdiction)
     formset = DataResourceFormSet(request.POST, instance=project or Project(), prefix="data")

@@ -20,7 +20,7 @@ class BootstrapForm(forms.Form):
 class RoundForm(BootstrapForm):
     kind = forms.ChoiceField(label="类型", choices=ReviewRound.Kind.choices)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    batch = forms.IntegerField(label="批次", min_value=1, initial=1)
+    batch = forms.IntegerField(label="批次", min_value=1, max_value=99, initial=1)
     opens_on = forms.DateField(
         label="申报窗口开始", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

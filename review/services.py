@@ -415,6 +415,8 @@ def agenda_add(*, meeting, review, by) -> AgendaItem:
         raise WorkflowError("只能列入本辖区的项目")
     if AgendaItem.objects.filter(meeting=meeting, review=review).exists():
         raise WorkflowError("该项目已在本次会议议程中")
+    if AgendaItem.objects.filter(review=review, closed_at__isnull=False, quorum_met=True).exists():
+        raise WorkflowError("该项目已在会议上完成有效表决，请按表决结果记录决定，不能再次上会")
     order = (meeting.items.aggregate(n=Max("order"))["n"] or 0) + 1
     item = AgendaItem.objects.create(
         meeting=meeting, review=review, order=order, added_at=timezone.now()
@@ -556,8 +558,8 @@ def review_decide(*, item, decision, by, comment="", amount=None, override_reaso
                 raise WorkflowError(
                     "核定投资与默认金额（申报金额与财评建议的较低者）不同，须说明调整理由"
                 )
-            if final_amount < 0 or final_amount > review.project.total_investment:
-                raise WorkflowError("核定投资须在0与申报总投资之间")
+            if final_amount <= 0 or final_amount > review.project.total_investment:
+                raise WorkflowError("核定投资须大于0且不超过申报总投资")
 
         def after(project):
             if final_amount is not None:

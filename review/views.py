@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.models import Role
@@ -164,7 +165,11 @@ def opinion_attachment(request, opinion_id):
 @require_POST
 def panel_draw(request, pk):
     review = _visible_review(request.user, pk)
-    size = int(request.POST.get("size") or 5)
+    raw = request.POST.get("size") or "5"
+    size = int(raw) if raw.isdigit() and 1 <= int(raw) <= 15 else None
+    if size is None:
+        messages.error(request, "专家组人数须为1至15之间的整数")
+        return redirect("review:detail", pk=pk)
     _attempt(
         request,
         lambda: services.panel_draw(review=review, size=size, by=request.user),
@@ -352,13 +357,17 @@ def attendance(request, pk, seat_id):
 @require_POST
 def agenda_add(request, pk):
     meeting = _office_meeting(request.user, pk)
-    review = get_object_or_404(Review, pk=request.POST.get("review"))
+    review_id = request.POST.get("review", "")
+    review = get_object_or_404(Review, pk=review_id if review_id.isdigit() else 0)
     _attempt(
         request,
         lambda: services.agenda_add(meeting=meeting, review=review, by=request.user),
         "已列入议程",
     )
-    return redirect(request.POST.get("next") or f"/review/meetings/{pk}/")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = f"/review/meetings/{pk}/"
+    return redirect(target)
 
 
 @login_required

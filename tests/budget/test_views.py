@@ -200,3 +200,15 @@ def test_draft_requests_stay_with_the_department_until_submitted(client, actors,
         assert client.get(url).status_code == (200 if visible else 404)
         listed = client.get(reverse("budget:disbursements")).context["page"]
         assert (draft in list(listed)) == visible
+
+
+def test_funding_page_and_export_hide_department_drafts(client, actors, funded):
+    project, line, contract, rows = funded
+    milestone = contract.milestones.order_by("seq").last()
+    draft = disbursement_in(
+        actors, "draft", project=project, line=line, milestone=milestone, amount="1000"
+    )
+    client.force_login(actors.finance)
+    page = client.get(reverse("budget:project", args=[project.pk]))
+    assert draft not in list(page.context["disbursements"])
+    assert rows["submitted"] in list(page.context["disbursements"])
