@@ -13,9 +13,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.models import Role, User
+from core.models import Role
 from core.money import wan_display
 from core.permissions import WorkflowError, require
+from core.selectors import department_users, jurisdiction_users
 from core.services import notify
 from projects.models import Project
 from projects.services import project_transition
@@ -170,7 +171,7 @@ def list_in_budget(*, project, allocations, by) -> Project:
 
     project = project_transition(project=project, action="list_in_budget", by=by, guard=guard)
     notify(
-        users=_department_users(project),
+        users=department_users(project),
         text=f"项目已列入预算：{project.name}",
         url=f"/budget/projects/{project.pk}/",
     )
@@ -286,20 +287,6 @@ def project_start_construction(*, project, by) -> Project:
 
 
 # Disbursements ---------------------------------------------------------------------------
-
-
-def _department_users(project):
-    return User.objects.filter(
-        organisation_id=project.department_id,
-        roles__code__in=[Role.DEPT_OFFICER, Role.DEPT_HEAD],
-        is_active=True,
-    ).distinct()
-
-
-def _jurisdiction_users(project, role):
-    return User.objects.filter(
-        organisation__jurisdiction_id=project.jurisdiction_id, roles__code=role, is_active=True
-    ).distinct()
 
 
 def _check_request(*, project, milestone, budget_line, amount):
@@ -475,7 +462,7 @@ def disbursement_submit(*, disbursement, by) -> Disbursement:
         disbursement=disbursement, action="submit", by=by, guard=_r10_guard(lock=False)
     )
     notify(
-        users=_jurisdiction_users(d.project, Role.OFFICE),
+        users=jurisdiction_users(d.project, Role.OFFICE),
         text=f"拨付申请待审核：{d.project.name} {wan_display(d.amount)} 万元",
         url=_url(d),
     )
@@ -491,7 +478,7 @@ def disbursement_verify(*, disbursement, by, comment="") -> Disbursement:
         guard=_r10_guard(lock=False),
     )
     notify(
-        users=_jurisdiction_users(d.project, Role.FINANCE),
+        users=jurisdiction_users(d.project, Role.FINANCE),
         text=f"拨付申请待审批：{d.project.name} {wan_display(d.amount)} 万元",
         url=_url(d),
     )
@@ -527,7 +514,7 @@ def disbursement_pay(*, disbursement, by, voucher_no, paid_on) -> Disbursement:
         after=after,
     )
     notify(
-        users=_department_users(d.project),
+        users=department_users(d.project),
         text=f"已支付：{d.project.name} {wan_display(d.amount)} 万元",
         url=_url(d),
     )
@@ -536,16 +523,14 @@ def disbursement_pay(*, disbursement, by, voucher_no, paid_on) -> Disbursement:
 
 def disbursement_return(*, disbursement, by, reason) -> Disbursement:
     d = disbursement_transition(disbursement=disbursement, action="return_", by=by, comment=reason)
-    notify(
-        users=_department_users(d.project), text=f"拨付申请被退回：{d.project.name}", url=_url(d)
-    )
+    notify(users=department_users(d.project), text=f"拨付申请被退回：{d.project.name}", url=_url(d))
     return d
 
 
 def disbursement_reject(*, disbursement, by, reason) -> Disbursement:
     d = disbursement_transition(disbursement=disbursement, action="reject", by=by, comment=reason)
     notify(
-        users=_department_users(d.project), text=f"拨付申请不予拨付：{d.project.name}", url=_url(d)
+        users=department_users(d.project), text=f"拨付申请不予拨付：{d.project.name}", url=_url(d)
     )
     return d
 

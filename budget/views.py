@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.http import attempt
 from core.models import Jurisdiction
 from core.permissions import WorkflowError
 from projects.permissions import can_build_project, can_fund_project
@@ -21,16 +22,6 @@ GROUPS = {"project": "按项目", "department": "按单位", "jurisdiction": "�
 
 def _errors(form):
     return "；".join(e for errors in form.errors.values() for e in errors)
-
-
-def _attempt(request, func, success):
-    try:
-        result = func()
-    except WorkflowError as error:
-        messages.error(request, str(error))
-        return None
-    messages.success(request, success)
-    return result
 
 
 def _year(request):
@@ -72,7 +63,7 @@ def fund_save(request):
     jurisdiction = Jurisdiction.objects.filter(pk=request.user.jurisdiction_id).first()
     if jurisdiction is None:
         raise Http404
-    _attempt(
+    attempt(
         request,
         lambda: services.fund_set(
             jurisdiction=jurisdiction,
@@ -125,7 +116,7 @@ def project_list_in_budget(request, pk):
     if not form.is_valid():
         messages.error(request, _errors(form))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.list_in_budget(
                 project=project, allocations=form.allocations(), by=request.user
@@ -144,7 +135,7 @@ def contract_create(request, pk):
         messages.error(request, _errors(form))
     else:
         data = form.cleaned_data
-        _attempt(
+        attempt(
             request,
             lambda: services.contract_record(
                 project=project,
@@ -165,7 +156,7 @@ def contract_create(request, pk):
 @require_POST
 def project_start(request, pk):
     project = selectors.project_for_funding(user=request.user, pk=pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.project_start_construction(project=project, by=request.user),
         "项目已开工建设",
@@ -181,7 +172,7 @@ def disbursement_create(request, pk):
     if not form.is_valid():
         messages.error(request, _errors(form))
         return redirect("budget:project", pk=pk)
-    d = _attempt(
+    d = attempt(
         request,
         lambda: services.disbursement_create(project=project, by=request.user, **form.cleaned_data),
         "已保存拨付申请草稿，确认无误后请提交",
@@ -246,7 +237,7 @@ def disbursement_edit(request, pk):
     if not form.is_valid():
         messages.error(request, _errors(form))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: services.disbursement_update(
                 disbursement=d, by=request.user, **form.cleaned_data

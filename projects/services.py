@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.models import Role, User
+from core.models import Role
 from core.permissions import WorkflowError, require
+from core.selectors import department_users, jurisdiction_users
 from core.services import notify
 
 from . import permissions as can
@@ -199,7 +200,7 @@ def project_confirm(*, project, by) -> Project:
         by=by, subject=project, project=project, action="confirm", action_label="单位负责人确认"
     )
     notify(
-        users=_department_users(project, Role.DEPT_OFFICER),
+        users=department_users(project, Role.DEPT_OFFICER),
         text=f"单位负责人已确认，可以提交申报：{project.name}",
         url=f"/projects/{project.pk}/",
     )
@@ -265,20 +266,6 @@ def project_transition(*, project, action, by, comment="", guard=None, after=Non
     return locked
 
 
-def _department_users(project, *roles):
-    return User.objects.filter(
-        organisation_id=project.department_id, roles__code__in=roles, is_active=True
-    ).distinct()
-
-
-def _office_users(project):
-    return User.objects.filter(
-        organisation__jurisdiction_id=project.jurisdiction_id,
-        roles__code=Role.OFFICE,
-        is_active=True,
-    ).distinct()
-
-
 def _submit_guard(by):
     def guard(project):
         messages = rules.blocking_messages(rules.preflight(project))
@@ -309,7 +296,7 @@ def project_submit(*, project, by) -> Project:
         project=project, action="submit", by=by, guard=_submit_guard(by), after=after
     )
     notify(
-        users=_office_users(project),
+        users=jurisdiction_users(project, Role.OFFICE),
         text=f"新的项目申报待形式审查：{project.name}",
         url=f"/projects/{project.pk}/",
     )
@@ -327,7 +314,7 @@ def project_withdraw(*, project, by) -> Project:
 def project_return(*, project, by, reason: str) -> Project:
     project = project_transition(project=project, action="return_", by=by, comment=reason)
     notify(
-        users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
+        users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目被退回修改：{project.name}",
         url=f"/projects/{project.pk}/",
     )
@@ -344,7 +331,7 @@ def project_accept_for_review(*, project, by, comment: str = "", round=None) -> 
         )
         review_open(project=project, by=by, round=round)
     notify(
-        users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
+        users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已受理，进入联合评审：{project.name}",
         url=f"/projects/{project.pk}/",
     )
@@ -354,7 +341,7 @@ def project_accept_for_review(*, project, by, comment: str = "", round=None) -> 
 def project_suspend(*, project, by, reason: str) -> Project:
     project = project_transition(project=project, action="suspend", by=by, comment=reason)
     notify(
-        users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
+        users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已暂停：{project.name}",
         url=f"/projects/{project.pk}/",
     )
@@ -374,7 +361,7 @@ def project_resume(*, project, by, comment: str = "") -> Project:
 def project_terminate(*, project, by, reason: str) -> Project:
     project = project_transition(project=project, action="terminate", by=by, comment=reason)
     notify(
-        users=_department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
+        users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已终止：{project.name}",
         url=f"/projects/{project.pk}/",
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.models import Organisation, Role, User
 from core.permissions import WorkflowError, require
+from core.selectors import department_users
 from core.services import notify
 from projects.attachments import check_upload
 from projects.services import project_transition
@@ -45,14 +46,6 @@ def _review_url(review):
 def _unit_users(organisation_id):
     return User.objects.filter(
         organisation_id=organisation_id, roles__code=Role.REVIEWER, is_active=True
-    ).distinct()
-
-
-def _department_users(project):
-    return User.objects.filter(
-        organisation_id=project.department_id,
-        roles__code__in=[Role.DEPT_OFFICER, Role.DEPT_HEAD],
-        is_active=True,
     ).distinct()
 
 
@@ -597,5 +590,5 @@ def review_decide(*, item, decision, by, comment="", amount=None, override_reaso
         text = f"联审决定：{project.name} {Outcome(decision).label}"
         if final_amount is not None:
             text += f"，核定投资 {final_amount:,.2f} 元"
-        notify(users=_department_users(project), text=text, url=f"/projects/{project.pk}/")
+        notify(users=department_users(project), text=text, url=f"/projects/{project.pk}/")
     return review

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.http import attempt
 from core.models import Role
 from core.permissions import WorkflowError
 from projects.models import Project
@@ -42,16 +43,6 @@ def _office(user):
     return user.jurisdiction_id
 
 
-def _attempt(request, func, success):
-    try:
-        result = func()
-    except WorkflowError as error:
-        messages.error(request, str(error))
-        return None
-    messages.success(request, success)
-    return result
-
-
 @login_required
 def index(request):
     user = request.user
@@ -60,7 +51,7 @@ def index(request):
     jurisdiction = _office(user)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _attempt(
+        if attempt(
             request,
             lambda: services.round_create(
                 jurisdiction=user.organisation.jurisdiction, by=user, **form.cleaned_data
@@ -126,7 +117,7 @@ def opinion(request, task_id):
     form = OpinionForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        _attempt(
+        attempt(
             request,
             lambda: services.opinion_sign(
                 task=task,
@@ -170,7 +161,7 @@ def panel_draw(request, pk):
     if size is None:
         messages.error(request, "专家组人数须为1至15之间的整数")
         return redirect("review:detail", pk=pk)
-    _attempt(
+    attempt(
         request,
         lambda: services.panel_draw(review=review, size=size, by=request.user),
         "已随机抽取专家组",
@@ -183,7 +174,7 @@ def panel_draw(request, pk):
 def panel_replace(request, member_id):
     member = get_object_or_404(PanelMember.objects.select_related("panel"), pk=member_id)
     review = _visible_review(request.user, member.panel.review_id)
-    _attempt(
+    attempt(
         request,
         lambda: services.panel_replace(
             member=member, reason=request.POST.get("reason", ""), by=request.user
@@ -200,7 +191,7 @@ def panel_close(request, pk):
     panel = selectors.panel_for(review)
     if panel is None:
         raise Http404
-    _attempt(request, lambda: services.panel_close(panel=panel, by=request.user), "专家评审已结束")
+    attempt(request, lambda: services.panel_close(panel=panel, by=request.user), "专家评审已结束")
     return redirect("review:detail", pk=pk)
 
 
@@ -238,7 +229,7 @@ def score(request, member_id):
     form = score_form(criteria)(request.POST, prefix=f"s{member.pk}")
     if form.is_valid():
         values = {code: form.cleaned_data[code] for code, _, _ in criteria}
-        _attempt(
+        attempt(
             request,
             lambda: services.score_submit(
                 member=member,
@@ -298,7 +289,7 @@ def meetings(request):
     jurisdiction = _office(request.user)
     form = MeetingForm(request.POST or None, jurisdiction_id=jurisdiction)
     if request.method == "POST" and form.is_valid():
-        meeting = _attempt(
+        meeting = attempt(
             request,
             lambda: services.meeting_create(
                 jurisdiction=request.user.organisation.jurisdiction,
@@ -343,7 +334,7 @@ def meeting(request, pk):
 def attendance(request, pk, seat_id):
     meeting = _office_meeting(request.user, pk)
     seat = get_object_or_404(MeetingMember, pk=seat_id, meeting=meeting)
-    _attempt(
+    attempt(
         request,
         lambda: services.attendance_set(
             meeting=meeting, user=seat.user, present=not seat.present, by=request.user
@@ -359,7 +350,7 @@ def agenda_add(request, pk):
     meeting = _office_meeting(request.user, pk)
     review_id = request.POST.get("review", "")
     review = get_object_or_404(Review, pk=review_id if review_id.isdigit() else 0)
-    _attempt(
+    attempt(
         request,
         lambda: services.agenda_add(meeting=meeting, review=review, by=request.user),
         "已列入议程",
@@ -375,7 +366,7 @@ def agenda_add(request, pk):
 def item_close(request, item_id):
     item = get_object_or_404(AgendaItem, pk=item_id)
     meeting = _office_meeting(request.user, item.meeting_id)
-    _attempt(request, lambda: services.item_close(item=item, by=request.user), "已结束表决")
+    attempt(request, lambda: services.item_close(item=item, by=request.user), "已结束表决")
     return redirect("review:meeting", pk=meeting.pk)
 
 
@@ -389,7 +380,7 @@ def decide(request, item_id):
         messages.error(request, "请选择决定")
         return redirect("review:detail", pk=item.review_id)
     data = form.cleaned_data
-    _attempt(
+    attempt(
         request,
         lambda: services.review_decide(
             item=item,
