@@ -45,3 +45,9 @@ class WanField(forms.DecimalField):
     def clean(self, value):
         wan = super().clean(value)
         return from_wan(wan) if wan is not None else Decimal("0")
+
+
+def money_text(yuan) -> str:
+    """Money in messages: 万元 as budgets are read, with exact yuan for cent-level limits."""
+    amount = Decimal(yuan or 0)
+    return f"{wan_display(amount)} 万元（{amount:,.2f} 元）"

@@ -1,0 +1,98 @@
+"""Recording the committee's decision, which fires the project's transition."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.permissions import WorkflowError
+from core.selectors import department_users
+from core.services import notify
+from projects.services import project_transition
+
+from .. import selectors
+from ..models import (
+    AgendaItem,
+    Outcome,
+    Panel,
+    Review,
+)
+
+
+def _decision_guard(item_id, decision):
+    def guard(project):
+        item = AgendaItem.objects.select_for_update().select_related("review").get(pk=item_id)
+        review = Review.objects.select_for_update().get(pk=item.review_id)
+        if review.status != Review.Status.OPEN:
+            raise WorkflowError("该评审已作出决定")
+        missing = selectors.missing_opinions(review)
+        if missing:
+            raise WorkflowError("尚缺书面意见：" + "、".join(missing) + "，不能作出决定")
+        panel = Panel.objects.filter(review=review).first()
+        if panel is None or panel.closed_at is None:
+            raise WorkflowError("专家评审尚未结束，不能作出决定")
+        if item.closed_at is None:
+            raise WorkflowError("会议尚未结束该议题的表决，不能作出决定")
+        if not item.quorum_met:
+            raise WorkflowError("会议出席委员未达到法定人数，表决无效，不能作出决定")
+        if decision != item.result:
+            result = Outcome(item.result).label if item.result else "无有效表决"
+            raise WorkflowError(f"决定“{Outcome(decision).label}”与会议表决结果“{result}”不一致")
+
+    return guard
+
+
+def review_decide(*, item, decision, by, comment="", amount=None, override_reason="") -> Review:
+    """Record the committee's decision and fire approve / reject / send_back on the project."""
+    if decision not in Outcome.values:
+        raise WorkflowError("请选择决定")
+    review = item.review
+    with transaction.atomic():
+        final_amount = None
+        if decision == Outcome.APPROVE:
+            default = selectors.default_approved_amount(review)
+            final_amount = default if amount is None else amount
+            if final_amount != default and not override_reason.strip():
+                raise WorkflowError(
+                    "核定投资与默认金额（申报金额与财评建议的较低者）不同，须说明调整理由"
+                )
+            if final_amount <= 0 or final_amount > review.project.total_investment:
+                raise WorkflowError("核定投资须大于0且不超过申报总投资")
+
+        def after(project):
+            if final_amount is not None:
+                project.approved_amount = final_amount
+
+        project = project_transition(
+            project=review.project,
+            action=decision,
+            by=by,
+            comment=comment,
+            guard=_decision_guard(item.pk, decision),
+            after=after,
+        )
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        review.status, review.decision = Review.Status.DECIDED, decision
+        review.decided_at, review.decided_by = timezone.now(), by
+        review.decision_comment = comment.strip()
+        review.approved_amount = final_amount
+        review.amount_override_reason = override_reason.strip()
+        review.save()
+        audit_record(
+            by=by,
+            subject=review,
+            project=project,
+            action="review_decide",
+            action_label="记录联审决定",
+            to_state=decision,
+            comment=comment,
+            data={
+                "approved_amount": final_amount,
+                "override_reason": override_reason,
+                "item": item.pk,
+            },
+        )
+        text = f"联审决定：{project.name} {Outcome(decision).label}"
+        if final_amount is not None:
+            text += f"，核定投资 {final_amount:,.2f} 元"
+        notify(users=department_users(project), text=text, url=f"/projects/{project.pk}/")
+    return review

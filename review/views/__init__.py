@@ -1,0 +1,2 @@
+"""Review pages by topic: reviews and opinions, the expert panel, meetings and votes,
+reports (PDFs and cycle time)."""

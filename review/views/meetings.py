@@ -1,0 +1,166 @@
+"""Joint-review meetings: agenda, attendance, the member's votes, closing and deciding items."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from core.http import attempt
+from core.permissions import WorkflowError
+
+from .. import selectors, services
+from ..forms import DecisionForm, MeetingForm
+from ..models import (
+    AgendaItem,
+    Meeting,
+    MeetingMember,
+    Review,
+)
+from .access import office_jurisdiction, office_meeting
+
+
+@login_required
+def votes(request):
+    items = list(selectors.my_vote_items(request.user))
+    mine = selectors.my_votes(request.user, items)
+    return render(
+        request,
+        "review/vote_list.html",
+        {"rows": [(item, mine.get(item.pk)) for item in items]},
+    )
+
+
+@login_required
+@require_POST
+def vote(request, item_id):
+    item = get_object_or_404(
+        AgendaItem.objects.filter(meeting__members__user=request.user).select_related(
+            "meeting", "review__project__department"
+        ),
+        pk=item_id,
+    )
+    error = None
+    try:
+        services.vote_cast(
+            item=item,
+            member=request.user,
+            choice=request.POST.get("choice", ""),
+            conditions=request.POST.get("conditions", ""),
+            by=request.user,
+        )
+    except WorkflowError as exc:
+        error = str(exc)
+    mine = selectors.my_votes(request.user, [item])
+    context = {"item": item, "vote": mine.get(item.pk), "error": error, "just_cast": not error}
+    if request.headers.get("HX-Request"):
+        return render(request, "review/partials/_vote_row.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect("review:votes")
+
+
+@login_required
+def meetings(request):
+    jurisdiction = office_jurisdiction(request.user)
+    form = MeetingForm(request.POST or None, jurisdiction_id=jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        meeting = attempt(
+            request,
+            lambda: services.meeting_create(
+                jurisdiction=request.user.organisation.jurisdiction,
+                by=request.user,
+                **form.cleaned_data,
+            ),
+            "已安排联审会议",
+        )
+        if meeting:
+            return redirect("review:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "review/meeting_list.html",
+        {"meetings": Meeting.objects.filter(jurisdiction_id=jurisdiction), "form": form},
+    )
+
+
+@login_required
+def meeting(request, pk):
+    meeting = office_meeting(request.user, pk)
+    return render(
+        request,
+        "review/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "seats": meeting.members.select_related("user__organisation"),
+            "items": selectors.meeting_items(meeting),
+            "candidates": selectors.reviews_in_progress(
+                jurisdiction_id=meeting.jurisdiction_id
+            ).exclude(agenda_items__meeting=meeting),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attendance(request, pk, seat_id):
+    meeting = office_meeting(request.user, pk)
+    seat = get_object_or_404(MeetingMember, pk=seat_id, meeting=meeting)
+    attempt(
+        request,
+        lambda: services.attendance_set(
+            meeting=meeting, user=seat.user, present=not seat.present, by=request.user
+        ),
+        "已登记出席情况",
+    )
+    return redirect("review:meeting", pk=pk)
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk):
+    meeting = office_meeting(request.user, pk)
+    review_id = request.POST.get("review", "")
+    review = get_object_or_404(Review, pk=review_id if review_id.isdigit() else 0)
+    attempt(
+        request,
+        lambda: services.agenda_add(meeting=meeting, review=review, by=request.user),
+        "已列入议程",
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = f"/review/meetings/{pk}/"
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def item_close(request, item_id):
+    item = get_object_or_404(AgendaItem, pk=item_id)
+    meeting = office_meeting(request.user, item.meeting_id)
+    attempt(request, lambda: services.item_close(item=item, by=request.user), "已结束表决")
+    return redirect("review:meeting", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def decide(request, item_id):
+    item = get_object_or_404(AgendaItem.objects.select_related("review__project"), pk=item_id)
+    office_meeting(request.user, item.meeting_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择决定")
+        return redirect("review:detail", pk=item.review_id)
+    data = form.cleaned_data
+    attempt(
+        request,
+        lambda: services.review_decide(
+            item=item,
+            decision=data["decision"],
+            amount=data["amount"] if request.POST.get("amount") else None,
+            override_reason=data["override_reason"],
+            comment=data["comment"],
+            by=request.user,
+        ),
+        "已记录联审决定",
+    )
+    return redirect("review:detail", pk=item.review_id)

@@ -1,0 +1,109 @@
+"""The expert panel: drawing, replacing, closing, and the expert's own tasks and scores."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.http import attempt
+
+from .. import selectors, services
+from ..forms import score_form
+from ..models import (
+    PanelMember,
+)
+from ..permissions import can_score
+from .access import visible_review
+
+
+@login_required
+@require_POST
+def panel_draw(request, pk):
+    review = visible_review(request.user, pk)
+    raw = request.POST.get("size") or "5"
+    size = int(raw) if raw.isdigit() and 1 <= int(raw) <= 15 else None
+    if size is None:
+        messages.error(request, "专家组人数须为1至15之间的整数")
+        return redirect("review:detail", pk=pk)
+    attempt(
+        request,
+        lambda: services.panel_draw(review=review, size=size, by=request.user),
+        "已随机抽取专家组",
+    )
+    return redirect("review:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def panel_replace(request, member_id):
+    member = get_object_or_404(PanelMember.objects.select_related("panel"), pk=member_id)
+    review = visible_review(request.user, member.panel.review_id)
+    attempt(
+        request,
+        lambda: services.panel_replace(
+            member=member, reason=request.POST.get("reason", ""), by=request.user
+        ),
+        "已替换专家",
+    )
+    return redirect("review:detail", pk=review.pk)
+
+
+@login_required
+@require_POST
+def panel_close(request, pk):
+    review = visible_review(request.user, pk)
+    panel = selectors.panel_for(review)
+    if panel is None:
+        raise Http404
+    attempt(request, lambda: services.panel_close(panel=panel, by=request.user), "专家评审已结束")
+    return redirect("review:detail", pk=pk)
+
+
+@login_required
+def mine(request):
+    """A reviewing unit's opinions to give and an expert's projects to score."""
+    user = request.user
+    seats = list(selectors.my_panel_seats(user))
+    forms = []
+    for seat in seats:
+        project = seat.panel.review.project
+        criteria = selectors.criteria_for(
+            jurisdiction_id=project.jurisdiction_id, occasion=seat.panel.review.occasion
+        )
+        forms.append((seat, score_form(criteria)(prefix=f"s{seat.pk}")))
+    return render(
+        request,
+        "review/review_mine.html",
+        {"tasks": selectors.my_opinion_tasks(user), "seats": forms},
+    )
+
+
+@login_required
+@require_POST
+def score(request, member_id):
+    member = get_object_or_404(
+        PanelMember.objects.select_related("panel__review__project", "expert"), pk=member_id
+    )
+    if not can_score(request.user, member) and member.expert.user_id != request.user.pk:
+        raise Http404
+    project = member.panel.review.project
+    criteria = selectors.criteria_for(
+        jurisdiction_id=project.jurisdiction_id, occasion=member.panel.review.occasion
+    )
+    form = score_form(criteria)(request.POST, prefix=f"s{member.pk}")
+    if form.is_valid():
+        values = {code: form.cleaned_data[code] for code, _, _ in criteria}
+        attempt(
+            request,
+            lambda: services.score_submit(
+                member=member,
+                values=values,
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+            ),
+            f"已提交评分：{project.name}",
+        )
+    else:
+        messages.error(request, "评分有误：每项须为0到100之间的数字")
+    return redirect("review:mine")
