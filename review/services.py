@@ -4,7 +4,6 @@ and the decision, which fires the project transition through ``project_transitio
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -14,7 +13,7 @@ from core.models import Organisation, Role, User
 from core.permissions import WorkflowError, require
 from core.selectors import department_users
 from core.services import notify
-from projects.attachments import check_upload
+from core.uploads import check_upload
 from projects.services import project_transition
 
 from . import selectors
@@ -178,10 +177,7 @@ def opinion_sign(
     if recommended_amount is not None and recommended_amount < 0:
         raise WorkflowError("建议金额不能为负数")
     if attachment:
-        try:
-            attachment.name, _ = check_upload(attachment)
-        except ValidationError as error:
-            raise WorkflowError(" ".join(error.messages)) from None
+        attachment.name, _ = check_upload(attachment)
     last = task.opinions.aggregate(v=Max("version"))["v"] or 0
     if last and not correction_reason.strip():
         raise WorkflowError("意见已签署，更正须说明理由")
