@@ -1,5 +1,6 @@
 """Login hardening: the lockout page (django-axes) and audit events for logins and logouts."""
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
@@ -24,7 +25,8 @@ def login_locked_out(request, response=None, credentials=None):
 
 
 def _client(request) -> dict:
-    return {"ip": request.META.get("REMOTE_ADDR", "") if request is not None else ""}
+    """The address as the lockout sees it (AXES_CLIENT_IP_CALLABLE behind a proxy)."""
+    return {"ip": (get_client_ip_address(request) or "") if request is not None else ""}
 
 
 def on_logged_in(sender, request, user, **kwargs):
