@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import CleanForm
 from core.money import WanField
 
 from .models import Contract
@@ -18,13 +19,13 @@ YEAR = {
 SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
 
 
-class FundForm(forms.Form):
+class FundForm(CleanForm):
     year = forms.IntegerField(label="预算年度", **YEAR)
     amount = WanField(label="资金池总额", required=True)
     name = forms.CharField(label="名称（可选）", max_length=100, required=False)
 
 
-class AllocationForm(forms.Form):
+class AllocationForm(CleanForm):
     """Up to three fiscal years for a multi-year project."""
 
     SLOTS = 3
@@ -49,7 +50,7 @@ class AllocationForm(forms.Form):
         return [(self[f"year_{i}"], self[f"amount_{i}"]) for i in range(self.SLOTS)]
 
 
-class ContractForm(forms.Form):
+class ContractForm(CleanForm):
     SLOTS = 4
     DEFAULTS = [("签订合同", 30), ("初验", 40), ("终验", 30), ("", None)]
 
@@ -104,7 +105,7 @@ class ContractForm(forms.Form):
         ]
 
 
-class DisbursementForm(forms.Form):
+class DisbursementForm(CleanForm):
     milestone = forms.ModelChoiceField(
         label="付款节点", queryset=None, empty_label=None, widget=SELECT
     )
@@ -127,7 +128,7 @@ class DisbursementForm(forms.Form):
         self.fields["budget_line"].queryset = project.budget_lines.select_related("fund")
 
 
-class ActionForm(forms.Form):
+class ActionForm(CleanForm):
     comment = forms.CharField(required=False, max_length=2000)
     voucher_no = forms.CharField(required=False, max_length=40)
     paid_on = forms.DateField(required=False)

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 
+from core.forms import CleanForm
 from core.models import Organisation
 
 from .models import Project
@@ -72,6 +73,7 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = []
+        form = CleanForm
 
     def __init__(self, *args, user=None, departments=None, **kwargs):
         super().__init__(*args, **kwargs)

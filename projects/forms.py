@@ -1,6 +1,7 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from core.forms import CleanForm, CleanModelForm
 from core.money import WanField, to_wan
 
 from .models import Attachment, CommonPlatform, DataResource, Project
@@ -13,7 +14,7 @@ def _blank_choice(field, label="请选择"):
     field.choices = [("", label)] + [c for c in field.choices if c[0] not in ("", None)]
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(CleanModelForm):
     """The proposal form. Only the name is required to save a draft; rules check the rest."""
 
     start_year = forms.IntegerField(
@@ -108,7 +109,7 @@ class ProjectForm(forms.ModelForm):
         return fields
 
 
-class DataResourceForm(forms.ModelForm):
+class DataResourceForm(CleanModelForm):
     class Meta:
         model = DataResource
         fields = ["name", "sharing_mode", "consumers"]
@@ -150,7 +151,7 @@ def data_resource_rows(formset) -> list[dict]:
     ]
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanForm):
     kind = forms.ChoiceField(
         label="材料类型",
         choices=[("", "请选择")] + Attachment.Kind.choices,
@@ -164,13 +165,13 @@ class AttachmentForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanForm):
     comment = forms.CharField(
         label="理由/说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class JustificationForm(forms.Form):
+class JustificationForm(CleanForm):
     text = forms.CharField(
         label="书面说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -8,10 +8,10 @@ from core.models import Role
 from core.permissions import WorkflowError, require
 from core.selectors import department_users, jurisdiction_users
 from core.services import notify
+from core.uploads import check_upload
 
 from . import permissions as can
 from . import rules
-from .attachments import check_upload
 from .models import Attachment, DataResource, Project, RuleJustification
 from .workflow import State, transition_meta
 

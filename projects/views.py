@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -210,8 +209,8 @@ def _run(request, pk, func, success):
     project = selectors.project_for_detail(user=request.user, pk=pk)
     try:
         func(project)
-    except (WorkflowError, ValidationError) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except WorkflowError as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, success)
     return project

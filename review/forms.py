@@ -1,12 +1,13 @@
 from django import forms
 
+from core.forms import CleanForm
 from core.models import Role, User
 from core.money import WanField
 
 from .models import Opinion, Outcome, ReviewRound
 
 
-class BootstrapForm(forms.Form):
+class BootstrapForm(CleanForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

@@ -1,5 +1,7 @@
 """Factories. Projects reach their states through the services, never by raw inserts."""
 
+import io
+import zipfile
 from decimal import Decimal
 
 import factory
@@ -102,6 +104,19 @@ def complete_fields(jurisdiction, **overrides):
     }
     fields.update(overrides)
     return fields
+
+
+def office_file(parts=None) -> bytes:
+    """A small real Office Open XML container (zip), e.g. a docx, built in memory."""
+    parts = parts or {
+        "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
+        "word/document.xml": "<w:document><w:body>建设方案</w:body></w:document>".encode(),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def upload(name="材料.pdf", content=PDF):

@@ -1,13 +1,12 @@
 """Written opinions of the reviewing units, signed and versioned."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import audit_record
 from core.permissions import WorkflowError, require
-from projects.attachments import check_upload
+from core.uploads import check_upload
 
 from ..models import (
     Function,
@@ -33,10 +32,7 @@ def opinion_sign(
     if recommended_amount is not None and recommended_amount < 0:
         raise WorkflowError("建议金额不能为负数")
     if attachment:
-        try:
-            attachment.name, _ = check_upload(attachment)
-        except ValidationError as error:
-            raise WorkflowError(" ".join(error.messages)) from None
+        attachment.name, _ = check_upload(attachment)
     last = task.opinions.aggregate(v=Max("version"))["v"] or 0
     if last and not correction_reason.strip():
         raise WorkflowError("意见已签署，更正须说明理由")

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.forms import clean_text
 from core.http import attempt
 from core.permissions import WorkflowError
 
@@ -46,7 +47,7 @@ def vote(request, item_id):
             item=item,
             member=request.user,
             choice=request.POST.get("choice", ""),
-            conditions=request.POST.get("conditions", ""),
+            conditions=clean_text(request.POST.get("conditions"), label="附加条件"),
             by=request.user,
         )
     except WorkflowError as exc:

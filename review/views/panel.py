@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.forms import clean_text
 from core.http import attempt
 
 from .. import selectors, services
@@ -42,7 +43,9 @@ def panel_replace(request, member_id):
     attempt(
         request,
         lambda: services.panel_replace(
-            member=member, reason=request.POST.get("reason", ""), by=request.user
+            member=member,
+            reason=clean_text(request.POST.get("reason"), label="替换理由"),
+            by=request.user,
         ),
         "已替换专家",
     )

@@ -22,12 +22,23 @@ def login(page, live_server, user):
     expect(page.locator(".page-title").first).to_have_text("工作台")
 
 
+@pytest.fixture
+def csp_violations(page):
+    """Console errors the Content-Security-Policy raised while the test drove the page."""
+    found = []
+    page.on(
+        "console",
+        lambda m: found.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return found
+
+
 def shot(page, name):
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
-def test_write_preflight_submit_and_return(page, live_server, tmp_path):
+def test_write_preflight_submit_and_return(page, live_server, tmp_path, csp_violations):
     actors = Actors()
     item = plan_item(actors.jurisdiction)
     platform()
@@ -104,3 +115,4 @@ def test_write_preflight_submit_and_return(page, live_server, tmp_path):
     expect(page.locator("table")).to_contain_text("智慧城市运行管理中心")
     expect(page.get_by_text(re.compile("退回修改")).first).to_be_visible()
     shot(page, "03-ledger")
+    assert not csp_violations, csp_violations

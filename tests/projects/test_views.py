@@ -10,7 +10,14 @@ from openpyxl import load_workbook
 from core.models import AuditEvent
 from projects import services
 from projects.models import Attachment, Project
-from tests.factories import Actors, complete_fields, draft_project, project_in, upload
+from tests.factories import (
+    Actors,
+    complete_fields,
+    draft_project,
+    office_file,
+    project_in,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -273,12 +280,13 @@ class TestAttachments:
     def test_accepted_upload_is_served_only_to_those_who_may_see(self, client, actors):
         project = draft_project(actors, complete=False, name="草稿")
         _login(client, actors.officer)
-        self._post(client, project, "方案.docx", b"PK\x03\x04rest")
+        docx = office_file()
+        self._post(client, project, "方案.docx", docx)
         attachment = project.attachments.get()
-        assert attachment.original_name == "方案.docx" and attachment.size == 8
+        assert attachment.original_name == "方案.docx" and attachment.size == len(docx)
         url = reverse("projects:attachment_download", args=[project.pk, attachment.pk])
         response = client.get(url)
-        assert b"".join(response.streaming_content) == b"PK\x03\x04rest"
+        assert b"".join(response.streaming_content) == docx
         _login(client, actors.other_officer)
         assert client.get(url).status_code == 404
 
