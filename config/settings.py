@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "projects",
     "review",
     "budget",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "workspace.context_processors.navigation",
             ],
         },
     },
@@ -92,7 +93,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:workspace"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
