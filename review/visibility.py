@@ -6,7 +6,7 @@ from django.db.models import Q
 from core.models import Role
 from projects.querysets import visibility_scope
 
-from .models import PanelMember, ReviewTask
+from .models import AgendaItem, PanelMember, ReviewTask
 
 
 def _not_own_department(user):
@@ -32,5 +32,7 @@ def expert_scope(user):
 
 @visibility_scope(Role.COMMITTEE)
 def committee_scope(user):
-    """Committee members see every project past draft in their jurisdiction."""
-    return Q(jurisdiction_id=user.jurisdiction_id) & ~Q(status="draft")
+    """Committee members see the projects on the agendas of meetings they sit on, except
+    their own department's (they are recused on those)."""
+    items = AgendaItem.objects.filter(meeting__members__user_id=user.pk)
+    return Q(pk__in=items.values("review__project_id")) & _not_own_department(user)
