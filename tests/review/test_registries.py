@@ -1,6 +1,7 @@
 """Review plugs into the lifecycle only through the registries that projects offers."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,8 @@ from projects import services as project_services
 from review import rules as review_rules
 from review import visibility
 from review.models import ReviewRound
-from tests.factories import Actors, draft_project, project_in
+from review.services import review_accept
+from tests.factories import Actors, approved_project, draft_project, project_in
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,20 @@ def test_review_registers_the_reviewer_expert_and_committee_scopes():
     assert registered[visibility.reviewing_unit_scope] == ("reviewer",)
     assert registered[visibility.expert_scope] == ("expert",)
     assert registered[visibility.committee_scope] == ("committee",)
+
+
+def test_project_page_links_to_the_review_through_the_link_registry(client, actors):
+    project = project_in(actors, "submitted")
+    client.force_login(actors.office)
+    url = reverse("projects:detail", args=[project.pk])
+    assert "bi-people" not in client.get(url).content.decode()
+    review = review_accept(project=project, by=actors.office).reviews.get()
+    page = client.get(url).content.decode()
+    assert f'href="{reverse("review:detail", args=[review.pk])}"' in page
+
+
+def test_project_page_links_to_funding_once_approved(client, actors):
+    project = approved_project(actors, Decimal("800000"))
+    client.force_login(actors.office)
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert f'href="{reverse("budget:project", args=[project.pk])}"' in page
