@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengwu
 DEBIAN_PACKAGES := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup system-packages run test lint fmt check-django test-sqlite test-postgres deploy-check graph bench
+.PHONY: help setup system-packages run test lint layers fmt check-django test-sqlite test-postgres deploy-check graph bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ lint: setup ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+layers: setup ## import-linter: no app imports an app above it (contract in pyproject.toml)
+	$(BIN)/lint-imports
+
 fmt: setup ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -53,7 +56,7 @@ test-sqlite: setup ## pytest on SQLite
 test-postgres: setup ## pytest on PostgreSQL (DATABASE_URL=$(PG_URL))
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q --create-db
 
-test: lint check-django test-sqlite test-postgres ## The whole suite: lint, checks, pytest on SQLite then PostgreSQL
+test: lint layers check-django test-sqlite test-postgres ## The whole suite: lint, layers, checks, pytest on SQLite then PostgreSQL
 
 deploy-check: setup ## manage.py check --deploy under production settings
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \

@@ -6,4 +6,4 @@ class BudgetConfig(AppConfig):
     verbose_name = "资金"
 
     def ready(self):
-        from . import todos  # noqa: F401  (registers to-do providers)
+        from . import links, todos  # noqa: F401  (register the page link and to-do providers)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "projects",
     "review",
     "budget",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "workspace.context_processors.navigation",
             ],
         },
     },
@@ -103,7 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "core.validators.CharacterClassesValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:workspace"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout (django-axes): 5 failures for one username from one address lock that pair for

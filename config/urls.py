@@ -13,4 +13,5 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("budget/", include("budget.urls")),
     path("", include("core.urls")),
+    path("", include("workspace.urls")),
 ]

@@ -287,7 +287,8 @@ def _advance(project, fate, users):
             by=office,
             reason="实施方案未说明与市数据共享交换平台的对接方式，请补充后重新申报。",
         )
-    project = services.project_accept_for_review(project=project, by=office)
+    # accept_for_review belongs to review, which registers its service for the project page.
+    project = services.ACTION_SERVICES["accept_for_review"](project, office, "")
     if fate == "suspended":
         return services.project_suspend(
             project=project,

@@ -20,35 +20,50 @@ def jurisdiction_scope(user) -> list[int]:
     return user._jurisdiction_scope
 
 
+# (roles, scope): a user holding any of ``roles`` sees the projects matching ``scope(user)``.
+VISIBILITY_SCOPES: list[tuple[tuple[str, ...], object]] = []
+
+
+def visibility_scope(*roles):
+    """Register ``scope(user) -> Q`` over Project for users holding any of ``roles``.
+
+    ``visible_to`` ORs the scopes of the user's roles. Higher apps register the scopes that
+    walk their own relations (review: reviewing units, experts, committee members).
+    """
+
+    def register(scope):
+        VISIBILITY_SCOPES.append((roles, scope))
+        return scope
+
+    return register
+
+
+@visibility_scope(R.OFFICE, R.AUDITOR, R.LEADER)
+def _jurisdiction_readers(user):
+    return Q(jurisdiction_id__in=jurisdiction_scope(user))
+
+
+@visibility_scope(R.FINANCE)
+def _finance(user):
+    return Q(jurisdiction_id=user.jurisdiction_id) & ~Q(status="draft")
+
+
+@visibility_scope(R.DEPT_OFFICER, R.DEPT_HEAD)
+def _own_department(user):
+    return Q(department_id=user.organisation_id) if user.organisation_id else Q(pk__in=[])
+
+
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """SPEC §2 scoping: departments see their own; the office and readers see all."""
+        """SPEC §2 scoping: the union of the scopes registered for the user's roles."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser or user.has_role(R.ADMIN):
             return self
-        jurisdiction = user.jurisdiction_id
         scope = Q(pk__in=[])
-        if user.has_role(R.OFFICE, R.AUDITOR, R.LEADER):
-            scope |= Q(jurisdiction_id__in=jurisdiction_scope(user))
-        if user.has_role(R.FINANCE, R.COMMITTEE):
-            scope |= Q(jurisdiction_id=jurisdiction) & ~Q(status="draft")
-        if user.has_role(R.REVIEWER) and user.organisation_id:
-            # Reviewing units see the projects assigned to their function (review app).
-            scope |= Q(
-                pk__in=self.model.objects.filter(
-                    reviews__tasks__organisation_id=user.organisation_id
-                ).values("pk")
-            )
-        if user.has_role(R.EXPERT):
-            # Experts see the projects they were drawn for, never their employer's.
-            assigned = self.model.objects.filter(
-                reviews__panel__members__expert__user_id=user.pk,
-                reviews__panel__members__replaced_at__isnull=True,
-            ).exclude(department_id=user.organisation_id)
-            scope |= Q(pk__in=assigned.values("pk"))
-        if user.has_role(R.DEPT_OFFICER, R.DEPT_HEAD) and user.organisation_id:
-            scope |= Q(department_id=user.organisation_id)
+        for roles, role_scope in VISIBILITY_SCOPES:
+            if user.has_role(*roles):
+                scope |= role_scope(user)
         return self.filter(scope)
 
     def for_ledger(self):

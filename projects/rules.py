@@ -1,7 +1,10 @@
 """Preflight rules (SPEC §5). Each rule is one small function registered with its id.
 
 A rule returns PASS, WARNING (needs a written justification that reviewers see) or
-BLOCKING (stops ``submit``). Later issues add R8–R10 with the same decorator.
+BLOCKING (stops ``submit``). Higher apps register their rules with the same decorator from
+their ``AppConfig.ready()`` (review: R7); ``RULES`` stays in rule-number order.
+Submission checks (``@submission_check``) are the other hook: they run when a project is
+submitted, after the preflight, and refuse with a WorkflowError (review: the application window).
 """
 
 from dataclasses import dataclass, field
@@ -69,14 +72,27 @@ class RuleResult:
 
 
 RULES: list[Rule] = []
+SUBMISSION_CHECKS: list = []
 
 
 def rule(rule_id, title, *, kind, basis):
+    """Register ``check(facts) -> (status, message, hint)`` as rule ``rule_id`` ("R<n>")."""
+
     def register(check):
+        if any(r.id == rule_id for r in RULES):
+            raise ValueError(f"rule {rule_id} is registered twice")
         RULES.append(Rule(rule_id, title, kind, basis, check))
+        RULES.sort(key=lambda r: int(r.id.removeprefix("R")))
         return check
 
     return register
+
+
+def submission_check(check):
+    """Register ``check(project)``, run inside ``project_submit`` after the preflight and the
+    head confirmation on the locked project; it raises WorkflowError to refuse."""
+    SUBMISSION_CHECKS.append(check)
+    return check
 
 
 def evaluate(facts: Facts) -> list[RuleResult]:
@@ -240,27 +256,3 @@ def blocking_messages(results) -> list[str]:
         elif r.blocks_submit:
             messages.append(f"{r.rule.id} {r.rule.title}：{r.message}，须书面说明理由")
     return messages
-
-
-R7_THRESHOLD = 80
-
-
-@rule("R7", "相似项目查重（防止重复建设）", kind=WARNING, basis="000:105")
-def r7_duplicates(facts):
-    from review.similarity import similar_projects
-
-    p = facts.project
-    if not p.name:
-        return pending("尚未填写项目名称")
-    found = similar_projects(p, limit=3)
-    # Another department's near-identical project is the 重复建设 risk; the department
-    # knows its own, which are still listed to reviewers.
-    risky = [s for s in found if s.score >= R7_THRESHOLD and s.department_id != p.department_id]
-    listed = "；".join(f"{s.department}“{s.name}”（相似度 {s.score:.0f}）" for s in found)
-    if risky:
-        return (
-            WARNING,
-            "发现其他部门的相似项目：" + listed,
-            "说明与相似项目的区别或整合方式（评审单位可见）。",
-        )
-    return ok("相似项目：" + listed if found else "未发现相似项目")

@@ -274,13 +274,8 @@ def _submit_guard(by):
         needs_head = project.jurisdiction.require_head_confirmation
         if needs_head and not by.has_role(Role.DEPT_HEAD) and not project.head_confirmed_at:
             raise WorkflowError("本辖区要求单位负责人确认后方可提交，请先请单位负责人确认")
-        if project.channel == Project.Channel.ANNUAL:
-            from review.selectors import open_application_round
-
-            if open_application_round(jurisdiction_id=project.jurisdiction_id) is None:
-                raise WorkflowError(
-                    "年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口"
-                )
+        for check in rules.SUBMISSION_CHECKS:
+            check(project)
 
     return guard
 
@@ -321,23 +316,6 @@ def project_return(*, project, by, reason: str) -> Project:
     return project
 
 
-def project_accept_for_review(*, project, by, comment: str = "", round=None) -> Project:
-    """Accept for review; the review app puts the project in a round and assigns tasks."""
-    from review.services import review_open
-
-    with transaction.atomic():
-        project = project_transition(
-            project=project, action="accept_for_review", by=by, comment=comment
-        )
-        review_open(project=project, by=by, round=round)
-    notify(
-        users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
-        text=f"项目已受理，进入联合评审：{project.name}",
-        url=f"/projects/{project.pk}/",
-    )
-    return project
-
-
 def project_suspend(*, project, by, reason: str) -> Project:
     project = project_transition(project=project, action="suspend", by=by, comment=reason)
     notify(
@@ -368,17 +346,23 @@ def project_terminate(*, project, by, reason: str) -> Project:
     return project
 
 
-# The project page's buttons map to these services (one per transition kind).
+# The project page's buttons map to these services (one per transition kind), each called as
+# ``service(project, by, comment)``. Transitions another app owns (review: accept_for_review)
+# are added with ``register_action_service`` from that app's ``ready()``.
 ACTION_SERVICES = {
     "submit": lambda project, by, comment: project_submit(project=project, by=by),
     "withdraw": lambda project, by, comment: project_withdraw(project=project, by=by),
     "return_": lambda project, by, comment: project_return(project=project, by=by, reason=comment),
-    "accept_for_review": lambda project, by, comment: project_accept_for_review(
-        project=project, by=by, comment=comment
-    ),
     "suspend": lambda project, by, comment: project_suspend(project=project, by=by, reason=comment),
     "resume": lambda project, by, comment: project_resume(project=project, by=by, comment=comment),
     "terminate": lambda project, by, comment: project_terminate(
         project=project, by=by, reason=comment
     ),
 }
+
+
+def register_action_service(action, service):
+    """Map the project page's button for ``action`` to a higher app's service."""
+    if action in ACTION_SERVICES:
+        raise ValueError(f"a service for {action!r} is already registered")
+    ACTION_SERVICES[action] = service

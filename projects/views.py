@@ -18,6 +18,7 @@ from .forms import (
     ReasonForm,
     data_resource_rows,
 )
+from .links import project_links
 from .models import Attachment, Project
 from .permissions import (
     can_confirm_project,
@@ -86,7 +87,7 @@ def detail(request, pk):
             and not project.received_at,
             "attachment_form": AttachmentForm(),
             "needs_confirmation": needs_confirmation,
-            "latest_review": project.reviews.order_by("-pk").first(),
+            "links": project_links(user, project),
         },
     )
 

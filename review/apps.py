@@ -6,4 +6,13 @@ class ReviewConfig(AppConfig):
     verbose_name = "联合评审"
 
     def ready(self):
-        from . import todos  # noqa: F401  (registers to-do providers)
+        """Plug review into the lifecycle through the registries of the apps below it."""
+        from projects.services import register_action_service
+
+        from . import links, rules, todos, visibility  # noqa: F401  (they register themselves)
+        from .services import review_accept
+
+        register_action_service(
+            "accept_for_review",
+            lambda project, by, comment: review_accept(project=project, by=by, comment=comment),
+        )

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.models import Jurisdiction, Organisation, Role, User
 from projects import services
 from projects.models import AnnualPlan, AnnualPlanItem, CommonPlatform, Project
+from review.services import review_accept
 
 PDF = b"%PDF-1.4\n%test\n%%EOF\n"
 ROLE_NAMES = {
@@ -249,7 +250,7 @@ def project_in(actors, state, **overrides) -> Project:
         return project
     if state == "returned":
         return services.project_return(project=project, by=actors.office, reason="补充材料")
-    project = services.project_accept_for_review(project=project, by=actors.office)
+    project = review_accept(project=project, by=actors.office)
     if state == "in_review":
         return project
     if state == "suspended":

@@ -21,10 +21,3 @@ def percent(value, digits=1):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
-
-
-@register.filter
-def state_label(code):
-    from projects.workflow import State
-
-    return State(code).label if code in State.values else code

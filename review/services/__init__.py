@@ -5,7 +5,7 @@ from .decision import review_decide
 from .meeting import agenda_add, attendance_set, item_close, meeting_create, vote_cast
 from .opinions import opinion_sign
 from .panel import eligible_experts, panel_close, panel_draw, panel_replace, score_submit
-from .rounds import review_open, round_create
+from .rounds import review_accept, review_open, round_create
 
 __all__ = [
     "agenda_add",
@@ -17,6 +17,7 @@ __all__ = [
     "panel_close",
     "panel_draw",
     "panel_replace",
+    "review_accept",
     "review_decide",
     "review_open",
     "round_create",

@@ -6,7 +6,9 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.models import Organisation, Role, User
 from core.permissions import WorkflowError, require
+from core.selectors import department_users
 from core.services import notify
+from projects.services import project_transition
 
 from .. import selectors
 from ..models import (
@@ -107,7 +109,7 @@ def _round_for(project, by) -> ReviewRound:
 def review_open(*, project, by, round=None, occasion="approval") -> Review:
     """Put an accepted project in a round and assign its required opinions (SPEC §4).
 
-    Called by ``projects.services.project_accept_for_review`` inside its transaction.
+    Called by ``review_accept`` inside its transaction.
     """
     round_ = round or _round_for(project, by)
     now = timezone.now()
@@ -139,3 +141,19 @@ def review_open(*, project, by, round=None, occasion="approval") -> Review:
         data={"functions": functions},
     )
     return review
+
+
+def review_accept(*, project, by, comment: str = "", round=None):
+    """Accept a submitted project for joint review (受理): fire ``accept_for_review`` and open
+    its review in one transaction. The project page's button calls this (see apps.py)."""
+    with transaction.atomic():
+        project = project_transition(
+            project=project, action="accept_for_review", by=by, comment=comment
+        )
+        review_open(project=project, by=by, round=round)
+    notify(
+        users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
+        text=f"项目已受理，进入联合评审：{project.name}",
+        url=f"/projects/{project.pk}/",
+    )
+    return project

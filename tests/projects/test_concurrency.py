@@ -10,6 +10,7 @@ from core.models import AuditEvent
 from core.permissions import WorkflowError
 from projects import services
 from projects.models import Project
+from review.services import review_accept
 from tests.factories import Actors, project_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
@@ -42,7 +43,7 @@ def test_concurrent_return_and_accept_leave_exactly_one_transition(postgres_only
     project = project_in(actors, "submitted")
     outcomes = _race(
         lambda: services.project_return(project=project, by=actors.office, reason="补充"),
-        lambda: services.project_accept_for_review(project=project, by=actors.office),
+        lambda: review_accept(project=project, by=actors.office),
         lambda: services.project_withdraw(project=project, by=actors.officer),
     )
     assert outcomes.count("ok") == 1

@@ -346,7 +346,7 @@ def test_department_can_resubmit_after_send_back_and_gets_a_new_review(actors):
     project.refresh_from_db()
     project_services.project_confirm(project=project, by=actors.head)
     project = project_services.project_submit(project=project, by=actors.officer)
-    project = project_services.project_accept_for_review(project=project, by=actors.office)
+    project = services.review_accept(project=project, by=actors.office)
     assert project.reviews.filter(status="open").count() == 1
     assert project.reviews.count() == 2
     assert OrganisationFactory  # the factory module stays importable for helpers

@@ -1,7 +1,8 @@
-from .todo import todos_for
+from core.todo import todos_for
 
 
 def navigation(request):
+    """The navigation bar's to-do badges (every app's providers) and unread notifications."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

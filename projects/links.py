@@ -1,0 +1,25 @@
+"""Buttons on the project page that lead to other apps' pages about the project (the review,
+the funding). Those apps register ``provider(user, project) -> PageLink | None`` from their
+``ready()``; providers run in registration (INSTALLED_APPS) order."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    url: str
+    icon: str = "bi-box-arrow-up-right"
+
+
+_providers = []
+
+
+def project_link(provider):
+    """Register ``provider(user, project) -> PageLink | None`` for the project page."""
+    _providers.append(provider)
+    return provider
+
+
+def project_links(user, project) -> list[PageLink]:
+    return [link for provider in _providers if (link := provider(user, project))]
