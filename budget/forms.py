@@ -1,5 +1,6 @@
 from django import forms
 
+from core.concurrency import VersionField
 from core.money import WanField
 
 from .models import Contract
@@ -125,6 +126,10 @@ class DisbursementForm(forms.Form):
             f"{m.contract.name} · {m}（{m.amount:,.2f} 元）"
         )
         self.fields["budget_line"].queryset = project.budget_lines.select_related("fund")
+
+
+class DisbursementEditForm(DisbursementForm):
+    version = VersionField()
 
 
 class ActionForm(forms.Form):
