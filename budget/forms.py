@@ -1,5 +1,6 @@
 from django import forms
 
+from core.concurrency import VersionField
 from core.forms import CleanForm
 from core.money import WanField
 
@@ -126,6 +127,10 @@ class DisbursementForm(CleanForm):
             f"{m.contract.name} · {m}（{m.amount:,.2f} 元）"
         )
         self.fields["budget_line"].queryset = project.budget_lines.select_related("fund")
+
+
+class DisbursementEditForm(DisbursementForm):
+    version = VersionField()
 
 
 class ActionForm(CleanForm):

@@ -162,6 +162,7 @@ class Disbursement(DisbursementWorkflow):
     last_reason = models.TextField("最近退回/不予拨付理由", blank=True)
     voucher_no = models.CharField("支付凭证号", max_length=40, blank=True)
     paid_on = models.DateField("支付日期", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
     )

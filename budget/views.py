@@ -12,7 +12,14 @@ from core.permissions import WorkflowError
 from projects.permissions import can_build_project, can_fund_project
 
 from . import exports, selectors, services
-from .forms import ActionForm, AllocationForm, ContractForm, DisbursementForm, FundForm
+from .forms import (
+    ActionForm,
+    AllocationForm,
+    ContractForm,
+    DisbursementEditForm,
+    DisbursementForm,
+    FundForm,
+)
 from .models import Disbursement
 from .permissions import can_manage_fund, can_record_contract, can_request_disbursement
 from .workflow import EDITABLE_STATES, STATE_BADGES, State, available_actions
@@ -202,7 +209,21 @@ def disbursements(request):
 @login_required
 def disbursement_detail(request, pk):
     d = selectors.disbursement_for_detail(user=request.user, pk=pk)
+    return _disbursement_page(request, d)
+
+
+def _disbursement_page(request, d, edit_form=None):
+    """The request's page; ``edit_form`` is the user's refused input, shown again as typed."""
     editable = d.status in EDITABLE_STATES and can_request_disbursement(request.user, d)
+    if editable and edit_form is None:
+        initial = {
+            "milestone": d.milestone_id,
+            "budget_line": d.budget_line_id,
+            "amount": d.amount / 10000,
+            "purpose": d.purpose,
+            "version": d.version,
+        }
+        edit_form = DisbursementEditForm(project=d.project, initial=initial)
     return render(
         request,
         "budget/disbursement_detail.html",
@@ -213,17 +234,7 @@ def disbursement_detail(request, pk):
             "timeline": d.project.audit_events.filter(
                 subject_type="disbursement", subject_id=d.pk
             ).order_by("-seq"),
-            "edit_form": DisbursementForm(
-                project=d.project,
-                initial={
-                    "milestone": d.milestone_id,
-                    "budget_line": d.budget_line_id,
-                    "amount": d.amount / 10000,
-                    "purpose": d.purpose,
-                },
-            )
-            if editable
-            else None,
+            "edit_form": edit_form if editable else None,
             "today": timezone.localdate(),
         },
     )
@@ -233,18 +244,16 @@ def disbursement_detail(request, pk):
 @require_POST
 def disbursement_edit(request, pk):
     d = selectors.disbursement_for_detail(user=request.user, pk=pk)
-    form = DisbursementForm(request.POST, project=d.project)
+    form = DisbursementEditForm(request.POST, project=d.project)
     if not form.is_valid():
         messages.error(request, _errors(form))
-    else:
-        attempt(
-            request,
-            lambda: services.disbursement_update(
-                disbursement=d, by=request.user, **form.cleaned_data
-            ),
-            "已修改拨付申请",
-        )
-    return redirect("budget:disbursement", pk=pk)
+    elif attempt(
+        request,
+        lambda: services.disbursement_update(disbursement=d, by=request.user, **form.cleaned_data),
+        "已修改拨付申请",
+    ):
+        return redirect("budget:disbursement", pk=pk)
+    return _disbursement_page(request, d, edit_form=form)
 
 
 @login_required

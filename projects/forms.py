@@ -1,6 +1,7 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import formset_factory
 
+from core.concurrency import VersionField
 from core.forms import CleanForm, CleanModelForm
 from core.money import WanField, to_wan
 
@@ -37,6 +38,7 @@ class ProjectForm(CleanModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    version = VersionField(required=False)
 
     class Meta:
         model = Project
@@ -64,6 +66,9 @@ class ProjectForm(CleanModelForm):
 
     def __init__(self, *args, jurisdiction, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.initial["version"] = self.instance.version
         for name, label in Project.INVESTMENT_PARTS:
             self.fields[name] = WanField(label=label)
             if self.instance.pk:
@@ -103,7 +108,7 @@ class ProjectForm(CleanModelForm):
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
-        fields = {k: v for k, v in data.items() if k != "common_platforms"}
+        fields = {k: v for k, v in data.items() if k not in ("common_platforms", "version")}
         for name in MONEY_FIELDS:
             fields[name] = data[name]
         return fields
@@ -133,14 +138,15 @@ class DataResourceForm(CleanModelForm):
         _blank_choice(self.fields["sharing_mode"])
 
 
-DataResourceFormSet = inlineformset_factory(
-    Project,
-    DataResource,
-    form=DataResourceForm,
-    extra=1,
-    can_delete=True,
-    max_num=200,
-)
+# Rows by value, not by id: a save replaces the whole list, so a colleague's save in between
+# cannot make this formset invalid; the draft's version check says what changed instead.
+DataResourceFormSet = formset_factory(DataResourceForm, extra=1, can_delete=True, max_num=200)
+
+
+def data_resource_initial(project) -> list[dict]:
+    if project is None:
+        return []
+    return list(project.data_resources.values("name", "sharing_mode", "consumers"))
 
 
 def data_resource_rows(formset) -> list[dict]:

@@ -179,6 +179,7 @@ class Project(ProjectWorkflow):
     )
     received_at = models.DateTimeField("签收时间", null=True, blank=True)
     last_reason = models.TextField("最近退回/暂停/终止理由", blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.concurrency import check_version
 from core.models import Role
 from core.permissions import WorkflowError, require
 from core.selectors import department_users, jurisdiction_users
@@ -43,9 +44,12 @@ def _display(value):
 
 @transaction.atomic
 def project_save_draft(
-    *, by, fields: dict, platforms, data_resources: list[dict], project=None
+    *, by, fields: dict, platforms, data_resources: list[dict], project=None, version=None
 ) -> Project:
-    """Create or update a proposal; drafts may be incomplete. Audits money changes."""
+    """Create or update a proposal; drafts may be incomplete. Audits money changes.
+
+    An update passes the ``version`` its form was opened on; a stale one is refused.
+    """
     if project is None:
         require(can.can_create_project(by))
         project = Project(
@@ -55,8 +59,12 @@ def project_save_draft(
         )
         before = {}
     else:
+        if version is None:
+            raise TypeError("project_save_draft: version is required to update a draft")
         project = Project.objects.select_for_update().get(pk=project.pk)
         require(can.can_edit_project(by, project))
+        check_version(project, version, label="草稿")
+        project.version += 1
         before = {f: getattr(project, f) for f in EDITABLE_FIELDS}
     for name in EDITABLE_FIELDS:
         if name in fields:
@@ -86,7 +94,7 @@ def _audit_edit(project, by, before, created):
             action="create",
             action_label="新建项目",
             to_state=project.status,
-            data={"total_investment": project.total_investment},
+            data={"total_investment": project.total_investment, "version": project.version},
         )
         return
     changed = [f for f in EDITABLE_FIELDS if before[f] != getattr(project, f)]
@@ -106,7 +114,11 @@ def _audit_edit(project, by, before, created):
         project=project,
         action="update",
         action_label="修改投资概算" if money else "修改申报信息",
-        data={"changed": [_label(f) for f in changed], "investment": money},
+        data={
+            "changed": [_label(f) for f in changed],
+            "investment": money,
+            "version": project.version,
+        },
     )
 
 

@@ -16,6 +16,7 @@ from .forms import (
     JustificationForm,
     ProjectForm,
     ReasonForm,
+    data_resource_initial,
     data_resource_rows,
 )
 from .links import project_links
@@ -99,13 +100,14 @@ def _edit(request, project):
         request.POST or None, instance=project or Project(), jurisdiction=jurisdiction
     )
     formset = DataResourceFormSet(
-        request.POST or None, instance=project or Project(), prefix="data"
+        request.POST or None, initial=data_resource_initial(project), prefix="data"
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             saved = services.project_save_draft(
                 by=user,
                 project=project,
+                version=form.cleaned_data["version"],
                 fields=form.service_fields(),
                 platforms=form.cleaned_data["common_platforms"],
                 data_resources=data_resource_rows(formset),
@@ -156,7 +158,7 @@ def preflight(request):
         raise Http404
     jurisdiction = project.jurisdiction if project else user.organisation.jurisdiction
     form = ProjectForm(request.POST, instance=project or Project(), jurisdiction=jurisdiction)
-    formset = DataResourceFormSet(request.POST, instance=project or Project(), prefix="data")
+    formset = DataResourceFormSet(request.POST, prefix="data")
     facts = rules.Facts(project=_unsaved_copy(form, project))
     if project:
         existing = rules.facts_for(project)

@@ -170,6 +170,7 @@ def _sign(task, review, users, cut):
         amount = (review.project.total_investment * cut).quantize(Decimal("1"))
     services.opinion_sign(
         task=task,
+        version=0,
         conclusion="agree" if task.function != "technical" else "agree_with_conditions",
         text={
             "security": "网络安全方案基本可行，须同步开展等保测评。",

@@ -1,5 +1,6 @@
 from django import forms
 
+from core.concurrency import VersionField
 from core.forms import CleanForm
 from core.models import Role, User
 from core.money import WanField
@@ -44,6 +45,7 @@ class OpinionForm(BootstrapForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    version = VersionField()
 
 
 def score_form(criteria):

@@ -288,6 +288,7 @@ def give_opinions(actors, review, fiscal_amount=None):
     for task in review.tasks.all():
         review_services.opinion_sign(
             task=task,
+            version=0,
             conclusion="agree",
             text="同意。",
             recommended_amount=fiscal_amount if task.function == "fiscal" else None,

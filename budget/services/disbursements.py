@@ -7,6 +7,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.concurrency import check_version
 from core.models import Role
 from core.money import money_text, wan_display
 from core.permissions import WorkflowError, require
@@ -55,26 +56,44 @@ def disbursement_create(*, project, milestone, budget_line, amount, by, purpose=
         action_label="新建拨付申请",
         to_state=draft.status,
         comment=f"{milestone.name} {money_text(draft.amount)}",
-        data={"amount": draft.amount, "milestone": milestone.pk, "budget_line": budget_line.pk},
+        data={
+            "amount": draft.amount,
+            "milestone": milestone.pk,
+            "budget_line": budget_line.pk,
+            "version": draft.version,
+        },
     )
     return draft
 
 
+EDITED_FIELDS = ["milestone", "budget_line", "amount", "purpose"]
+
+
 @transaction.atomic
-def disbursement_update(*, disbursement, milestone, budget_line, amount, by, purpose=""):
-    """The department edits a draft or returned request."""
+def disbursement_update(
+    *, disbursement, version: int, milestone, budget_line, amount, by, purpose=""
+):
+    """The department edits a draft or returned request opened at ``version``."""
     locked = (
         Disbursement.objects.select_for_update().select_related("project").get(pk=disbursement.pk)
     )
     require(can.can_request_disbursement(by, locked))
     if locked.status not in EDITABLE_STATES:
         raise WorkflowError(f"拨付申请当前状态为“{locked.get_status_display()}”，不能修改")
+    check_version(locked, version, label="拨付申请")
     old = locked.amount
+    before = {f: getattr(locked, f) for f in EDITED_FIELDS}
     locked.amount = _check_request(
         project=locked.project, milestone=milestone, budget_line=budget_line, amount=amount
     )
     locked.milestone, locked.budget_line, locked.purpose = milestone, budget_line, purpose.strip()
+    locked.version += 1
     locked.save()
+    changed = [
+        str(Disbursement._meta.get_field(f).verbose_name)
+        for f in EDITED_FIELDS
+        if before[f] != getattr(locked, f)
+    ]
     audit_record(
         by=by,
         subject=locked,
@@ -82,7 +101,13 @@ def disbursement_update(*, disbursement, milestone, budget_line, amount, by, pur
         action="disbursement_update",
         action_label="修改拨付申请",
         comment=f"{milestone.name} {money_text(old)} → {money_text(locked.amount)}",
-        data={"old": old, "amount": locked.amount, "milestone": milestone.pk},
+        data={
+            "old": old,
+            "amount": locked.amount,
+            "milestone": milestone.pk,
+            "changed": changed,
+            "version": locked.version,
+        },
     )
     return locked
 

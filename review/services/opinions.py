@@ -1,10 +1,11 @@
 """Written opinions of the reviewing units, signed and versioned."""
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.concurrency import check_version
+from core.models import AuditEvent
 from core.permissions import WorkflowError, require
 from core.uploads import check_upload
 
@@ -15,14 +16,38 @@ from ..models import (
 )
 from ..permissions import can_give_opinion
 
+CORRECTED_FIELDS = ["conclusion", "text", "recommended_amount", "attachment"]
+
 
 @transaction.atomic
 def opinion_sign(
-    *, task, conclusion, text, by, recommended_amount=None, attachment=None, correction_reason=""
+    *,
+    task,
+    version: int,
+    conclusion,
+    text,
+    by,
+    recommended_amount=None,
+    attachment=None,
+    correction_reason="",
 ) -> Opinion:
-    """Sign an opinion. A second signature is a correction and needs a reason."""
+    """Sign an opinion. A second signature is a correction and needs a reason.
+
+    ``version`` is the latest signed version the signer saw (0: none); a stale one is refused,
+    so two people of the same unit cannot sign over each other.
+    """
     task = ReviewTask.objects.select_for_update().select_related("review__project").get(pk=task.pk)
     require(can_give_opinion(by, task))
+    previous = task.opinions.order_by("-version").first()
+    check_version(
+        task,
+        version,
+        label="意见",
+        current=previous.version if previous else 0,
+        events=AuditEvent.objects.filter(
+            subject_type="opinion", subject_id__in=task.opinions.values("pk")
+        ),
+    )
     if conclusion not in Opinion.Conclusion.values:
         raise WorkflowError("请选择审查结论")
     if not text.strip():
@@ -33,7 +58,7 @@ def opinion_sign(
         raise WorkflowError("建议金额不能为负数")
     if attachment:
         attachment.name, _ = check_upload(attachment)
-    last = task.opinions.aggregate(v=Max("version"))["v"] or 0
+    last = previous.version if previous else 0
     if last and not correction_reason.strip():
         raise WorkflowError("意见已签署，更正须说明理由")
     opinion = Opinion.objects.create(
@@ -64,6 +89,17 @@ def opinion_sign(
             "version": opinion.version,
             "recommended_amount": recommended_amount,
             "reason": opinion.correction_reason,
+            "changed": _changed(previous, opinion),
         },
     )
     return opinion
+
+
+def _changed(previous, opinion) -> list[str]:
+    if previous is None:
+        return []
+    return [
+        str(Opinion._meta.get_field(f).verbose_name)
+        for f in CORRECTED_FIELDS
+        if getattr(previous, f) != getattr(opinion, f)
+    ]

@@ -52,14 +52,25 @@ def index(request):
 
 @login_required
 def detail(request, pk):
-    review = visible_review(request.user, pk)
+    return _review_page(request, visible_review(request.user, pk))
+
+
+def _opinion_form(task, opinion, refused):
+    """The task's opinion form at the version shown; a refused one keeps what was typed."""
+    if refused and refused[0] == task.pk:
+        return refused[1]
+    return OpinionForm(initial={"version": opinion.version if opinion else 0})
+
+
+def _review_page(request, review, refused=None):
     user = request.user
     panel = selectors.panel_for(review)
     opinions = selectors.latest_opinions(review)
-    tasks = [
-        (t, opinions.get(t.function), can_give_opinion(user, t))
-        for t in review.tasks.select_related("organisation")
-    ]
+    tasks = []
+    for t in review.tasks.select_related("organisation"):
+        opinion, can_give = opinions.get(t.function), can_give_opinion(user, t)
+        form = _opinion_form(t, opinion, refused) if can_give else None
+        tasks.append((t, opinion, can_give, form))
     is_office = bool(can_manage_review(user, review.project.jurisdiction_id))
     items = selectors.items_for(review)
     return render(
@@ -70,7 +81,6 @@ def detail(request, pk):
             "project": review.project,
             "badge": STATE_BADGES[review.project.status],
             "tasks": tasks,
-            "opinion_form": OpinionForm(),
             "panel": panel,
             "panel_members": selectors.panel_members(panel, user) if panel else [],
             "panel_score": selectors.panel_score(panel) if panel and panel.closed_at else None,
@@ -96,10 +106,11 @@ def opinion(request, task_id):
     form = OpinionForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        attempt(
+        signed = attempt(
             request,
             lambda: services.opinion_sign(
                 task=task,
+                version=data["version"],
                 conclusion=data["conclusion"],
                 text=data["text"],
                 recommended_amount=data["recommended_amount"]
@@ -111,9 +122,11 @@ def opinion(request, task_id):
             ),
             "意见已签署",
         )
+        if signed:
+            return redirect("review:detail", pk=review.pk)
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("review:detail", pk=review.pk)
+    return _review_page(request, review, refused=(task.pk, form))
 
 
 @login_required

@@ -117,11 +117,21 @@ def test_returned_request_is_edited_and_resubmitted(actors):
     d = disbursement_in(actors, "returned", project=project, line=line, milestone=first)
     assert d.last_reason == "请补充发票"
     d = services.disbursement_update(
-        disbursement=d, milestone=second, budget_line=line, amount="120000", by=actors.officer
+        disbursement=d,
+        version=d.version,
+        milestone=second,
+        budget_line=line,
+        amount="120000",
+        by=actors.officer,
     )
     d = services.disbursement_submit(disbursement=d, by=actors.officer)
     assert (d.status, d.milestone, str(d.amount)) == ("submitted", second, "120000.00")
     with pytest.raises(WorkflowError, match="不能修改"):
         services.disbursement_update(
-            disbursement=d, milestone=first, budget_line=line, amount="1", by=actors.officer
+            disbursement=d,
+            version=d.version,
+            milestone=first,
+            budget_line=line,
+            amount="1",
+            by=actors.officer,
         )

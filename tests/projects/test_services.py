@@ -59,6 +59,7 @@ def test_editing_after_confirmation_clears_it(actors):
     services.project_confirm(project=project, by=actors.head)
     project = services.project_save_draft(
         project=project,
+        version=project.version,
         by=actors.officer,
         fields={"summary": "改了建设内容"},
         platforms=list(project.common_platforms.all()),
@@ -93,6 +94,7 @@ def test_investment_change_is_audited_with_old_and_new_amounts(actors):
     project = draft_project(actors)
     services.project_save_draft(
         project=project,
+        version=project.version,
         by=actors.officer,
         fields={"invest_security": Decimal("150000")},
         platforms=[],

@@ -83,13 +83,18 @@ def test_adhoc_submission_needs_no_window_and_joins_an_adhoc_round(actors):
 def test_signed_opinion_is_immutable_and_correction_needs_a_reason(actors):
     review = project_in(actors, "in_review").reviews.get()
     task = review.tasks.get(function="security")
-    opinion = services.opinion_sign(task=task, conclusion="agree", text="同意", by=actors.reviewer)
+    opinion = services.opinion_sign(
+        task=task, version=0, conclusion="agree", text="同意", by=actors.reviewer
+    )
     with pytest.raises(RuntimeError, match="不能修改"):
         opinion.save()
     with pytest.raises(WorkflowError, match="更正须说明理由"):
-        services.opinion_sign(task=task, conclusion="disagree", text="不同意", by=actors.reviewer)
+        services.opinion_sign(
+            task=task, version=1, conclusion="disagree", text="不同意", by=actors.reviewer
+        )
     services.opinion_sign(
         task=task,
+        version=1,
         conclusion="agree_with_conditions",
         text="同意，须补充等保测评",
         correction_reason="遗漏条件",
@@ -106,10 +111,12 @@ def test_opinion_only_by_the_assigned_unit_and_fiscal_needs_amount(actors):
     review = project_in(actors, "in_review").reviews.get()
     task = review.tasks.get(function="fiscal")
     with pytest.raises(WorkflowError, match="该意见应由"):
-        services.opinion_sign(task=task, conclusion="agree", text="同意", by=actors.reviewer)
+        services.opinion_sign(
+            task=task, version=0, conclusion="agree", text="同意", by=actors.reviewer
+        )
     with pytest.raises(WorkflowError, match="须填写建议金额"):
         services.opinion_sign(
-            task=task, conclusion="agree", text="同意", by=actors.reviewers["fiscal"]
+            task=task, version=0, conclusion="agree", text="同意", by=actors.reviewers["fiscal"]
         )
     assert not Opinion.objects.exists()
 

@@ -94,7 +94,7 @@ def test_reviewer_signs_opinion_through_the_page(actors, client):
     client.force_login(actors.reviewer)
     response = client.post(
         reverse("review:opinion", args=[task.pk]),
-        {"conclusion": "agree", "text": "同意，须同步等保测评"},
+        {"conclusion": "agree", "text": "同意，须同步等保测评", "version": 0},
         follow=True,
     )
     assert "意见已签署" in response.content.decode()
@@ -212,6 +212,7 @@ def test_opinion_attachment_downloads_for_viewers_and_404_for_others(actors, cli
     task = review.tasks.get(function="security")
     opinion = services.opinion_sign(
         task=task,
+        version=0,
         conclusion="agree",
         text="同意",
         attachment=upload("意见.pdf"),
@@ -233,7 +234,12 @@ def test_hostile_opinion_attachment_is_refused_and_nothing_is_signed(actors):
     fake = SimpleUploadedFile("意见.pdf", b"MZ not a pdf", content_type="application/pdf")
     with pytest.raises(WorkflowError, match="文件内容与扩展名"):
         services.opinion_sign(
-            task=task, conclusion="agree", text="同意", attachment=fake, by=actors.reviewer
+            task=task,
+            version=0,
+            conclusion="agree",
+            text="同意",
+            attachment=fake,
+            by=actors.reviewer,
         )
     assert not task.opinions.exists()
 
