@@ -111,5 +111,6 @@ def test_review_opinion_attachment_goes_through_the_same_check():
             text="同意",
             attachment=_file("意见.xlsx", zip_bomb()),
             by=actors.reviewers[task.function],
+            version=0,
         )
     assert not Opinion.objects.filter(task=task).exists()
