@@ -4,6 +4,11 @@ Each writer works in its own jurisdiction, as departments of different districts
 transaction it locks its own project row, touches it, appends an audit event and commits, over
 and over for BENCH_SECONDS. Writers in different jurisdictions share nothing but the audit
 chain, so the figures show how much the chain serialises unrelated work.
+
+BENCH_RTT_MS adds a round trip to every statement, as when the application and the database
+run on separate hosts; locally the round trip is near zero and two shared cores are saturated
+by Python and PostgreSQL long before any lock is, which hides serialisation. Each run is
+repeated for every RTT given (default "0,1").
 """
 
 import os
@@ -28,6 +33,7 @@ from projects.models import Project  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", 5))
 WRITERS = [int(n) for n in os.environ.get("BENCH_WRITERS", "1,4,16").split(",")]
+RTTS_MS = [float(n) for n in os.environ.get("BENCH_RTT_MS", "0,1").split(",")]
 
 
 def writer_project(i):
@@ -58,12 +64,16 @@ def writer_project(i):
     return project.pk, user
 
 
-def write_loop(project_pk, user, barrier, deadline_box, counts):
+def write_loop(project_pk, user, rtt, barrier, deadline_box, counts):
+    def round_trip(execute, sql, params, many, context):
+        time.sleep(rtt)
+        return execute(sql, params, many, context)
+
     done = 0
     try:
         barrier.wait()
         while time.perf_counter() < deadline_box[0]:
-            with transaction.atomic():
+            with connection.execute_wrapper(round_trip), transaction.atomic():
                 project = Project.objects.select_for_update().get(pk=project_pk)
                 Project.objects.filter(pk=project_pk).update(updated_at=timezone.now())
                 audit_record(
@@ -79,11 +89,11 @@ def write_loop(project_pk, user, barrier, deadline_box, counts):
     counts.append(done)
 
 
-def measure(writers, targets):
+def measure(writers, targets, rtt):
     barrier = threading.Barrier(writers + 1)
     deadline_box, counts = [0.0], []
     threads = [
-        threading.Thread(target=write_loop, args=(*targets[i], barrier, deadline_box, counts))
+        threading.Thread(target=write_loop, args=(*targets[i], rtt, barrier, deadline_box, counts))
         for i in range(writers)
     ]
     for t in threads:
@@ -101,9 +111,11 @@ def main():
     targets = [writer_project(i) for i in range(max(WRITERS))]
     connection.close()
     print(f"audited writes per second, {SECONDS:g} s per run, one jurisdiction per writer")
-    for writers in WRITERS:
-        rate = measure(writers, targets)
-        print(f"  {writers:2d} writers: {rate:8.1f} writes/s  ({rate / writers:7.1f} per writer)")
+    for rtt_ms in RTTS_MS:
+        print(f"  round trip per statement {rtt_ms:g} ms:")
+        for writers in WRITERS:
+            rate = measure(writers, targets, rtt_ms / 1000)
+            print(f"    {writers:2d} writers: {rate:8.1f} writes/s  ({rate / writers:6.1f} each)")
 
 
 if __name__ == "__main__":
