@@ -57,6 +57,7 @@ test: lint check-django test-sqlite test-postgres ## The whole suite: lint, chec
 
 deploy-check: setup ## manage.py check --deploy under production settings
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  AUDIT_HMAC_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 graph: setup ## Print the project lifecycle as Graphviz dot

@@ -212,7 +212,7 @@ def disbursement_detail(request, pk):
             "actions": available_actions(request.user, d),
             "timeline": d.project.audit_events.filter(
                 subject_type="disbursement", subject_id=d.pk
-            ).order_by("-seq"),
+            ).order_by("-created_at", "-id"),
             "edit_form": DisbursementForm(
                 project=d.project,
                 initial={
