@@ -8,7 +8,7 @@ chain, so the figures show how much the chain serialises unrelated work.
 BENCH_RTT_MS adds a round trip to every statement, as when the application and the database
 run on separate hosts; locally the round trip is near zero and two shared cores are saturated
 by Python and PostgreSQL long before any lock is, which hides serialisation. Each run is
-repeated for every RTT given (default "0,1").
+repeated for every RTT given (default "0,5").
 """
 
 import os
@@ -33,7 +33,7 @@ from projects.models import Project  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", 5))
 WRITERS = [int(n) for n in os.environ.get("BENCH_WRITERS", "1,4,16").split(",")]
-RTTS_MS = [float(n) for n in os.environ.get("BENCH_RTT_MS", "0,1").split(",")]
+RTTS_MS = [float(n) for n in os.environ.get("BENCH_RTT_MS", "0,5").split(",")]
 
 
 def writer_project(i):
