@@ -60,11 +60,13 @@ test: lint layers check-django test-sqlite test-postgres ## The whole suite: lin
 
 deploy-check: setup ## manage.py check --deploy under production settings
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  AUDIT_HMAC_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 graph: setup ## Print the project lifecycle as Graphviz dot
 	$(BIN)/python manage.py graph_transitions projects
 
-bench: setup ## Ledger/detail server time with 60k projects on PostgreSQL (BENCH_PROJECTS to change)
+bench: setup ## On PostgreSQL: ledger/detail time with 60k projects; audited writes/s with 1, 4, 16 writers
 	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python manage.py migrate -v0
 	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python bench/ledger.py
+	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python bench/audit_throughput.py

@@ -233,7 +233,7 @@ def _disbursement_page(request, d, edit_form=None):
             "actions": available_actions(request.user, d),
             "timeline": d.project.audit_events.filter(
                 subject_type="disbursement", subject_id=d.pk
-            ).order_by("-seq"),
+            ).order_by("-created_at", "-id"),
             "edit_form": edit_form if editable else None,
             "today": timezone.localdate(),
         },

@@ -22,6 +22,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get(
     "DJANGO_SECRET_KEY", "insecure-dev-key-only-for-local-use-change-me-in-production"
 )
+# Key of the audit chain's HMAC (core/audit.py). It lives outside the database so that someone who
+# can edit the tables cannot recompute a valid chain; `check --deploy` refuses the development key.
+DEV_AUDIT_HMAC_KEY = "insecure-dev-audit-hmac-key-for-local-use-and-tests-only"
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY") or DEV_AUDIT_HMAC_KEY
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")

@@ -36,8 +36,17 @@ class UserAdmin(BaseUserAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit chain is append-only."""
 
-    list_display = ["seq", "created_at", "actor_name", "action_label", "project", "to_state"]
-    list_filter = ["action"]
+    list_display = [
+        "created_at",
+        "chain",
+        "seq",
+        "actor_name",
+        "action_label",
+        "project",
+        "to_state",
+    ]
+    list_filter = ["chain", "action"]
+    ordering = ["-created_at", "-id"]
     search_fields = ["comment", "actor_name"]
 
     def has_add_permission(self, request):

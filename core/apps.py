@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import signals
 
-        from . import login
+        from . import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            login,
+        )
 
         signals.user_logged_in.connect(login.on_logged_in, dispatch_uid="core.audit_login")
         signals.user_logged_out.connect(login.on_logged_out, dispatch_uid="core.audit_logout")

@@ -45,7 +45,7 @@ def check_version(locked, version, *, label: str, current=None, events=None) -> 
         events = AuditEvent.objects.filter(
             subject_type=locked._meta.model_name, subject_id=locked.pk
         )
-    since = events.filter(data__version__gt=int(version or 0)).order_by("seq")
+    since = events.filter(data__version__gt=int(version or 0)).order_by("created_at", "id")
     raise WorkflowError(stale_message(label, list(since)))
 
 

@@ -145,8 +145,13 @@ class User(AbstractUser):
 
 
 class AuditChainHead(models.Model):
-    """Single row holding the last sequence number and hash; locked to append."""
+    """Last sequence number and hash of one chain, locked to append to it.
 
+    One chain per jurisdiction (keyed by its code) plus a global chain for events that belong to
+    none, so writers in different jurisdictions never wait on each other's head row.
+    """
+
+    chain = models.CharField("审计链", max_length=32, primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="")
 
@@ -154,18 +159,22 @@ class AuditChainHead(models.Model):
         verbose_name = verbose_name_plural = "审计链头"
 
     def __str__(self):
-        return f"#{self.seq}"
+        return f"{self.chain} #{self.seq}"
 
 
 class AuditEvent(models.Model):
-    """Append-only, hash-chained record of every state change and money movement."""
+    """Append-only, hash-chained record of every state change and money movement.
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
+    `seq` numbers the event within its chain; across chains only (created_at, id) orders events.
+    """
+
+    chain = models.CharField("审计链", max_length=32)
+    seq = models.PositiveBigIntegerField("序号")
     created_at = models.DateTimeField("时间")
     actor = models.ForeignKey(User, verbose_name="操作人", null=True, on_delete=models.PROTECT)
     actor_name = models.CharField("操作人姓名", max_length=64)
-    subject_type = models.CharField("对象类型", max_length=32)
-    subject_id = models.PositiveBigIntegerField("对象编号")
+    subject_type = models.CharField("对象类型", max_length=32, blank=True)
+    subject_id = models.PositiveBigIntegerField("对象编号", null=True, blank=True)
     project = models.ForeignKey(
         "projects.Project",
         verbose_name="项目",
@@ -185,14 +194,17 @@ class AuditEvent(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "审计事件"
-        ordering = ["seq"]
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="auditevent_chain_seq_unique")
+        ]
         indexes = [
-            models.Index(fields=["project", "seq"]),
+            models.Index(fields=["project", "created_at"], name="auditevent_project_time_idx"),
             models.Index(fields=["subject_type", "subject_id"]),
         ]
 
     def __str__(self):
-        return f"#{self.seq} {self.action_label}"
+        return f"{self.chain} #{self.seq} {self.action_label}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -32,4 +32,4 @@ def project_status_counts(*, user) -> dict:
 
 
 def project_timeline(*, project):
-    return project.audit_events.select_related("actor").order_by("-seq")
+    return project.audit_events.select_related("actor").order_by("-created_at", "-id")

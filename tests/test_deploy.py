@@ -12,6 +12,7 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
         "DJANGO_DEBUG": "0",
         "DJANGO_HTTPS": "1",
         "DJANGO_SECRET_KEY": "x7$Kq!v9" * 8,
+        "AUDIT_HMAC_KEY": "k3#Vw9!p" * 6,
         "DJANGO_ALLOWED_HOSTS": "xm.example.gov.cn",
         "DJANGO_VAR_DIR": str(tmp_path),
     }

@@ -1,28 +1,33 @@
+import hashlib
+
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
-from core.audit import audit_verify
-from core.models import AuditEvent
-from tests.factories import Actors, project_in
+from core.audit import (
+    GLOBAL_CHAIN,
+    _canonical,
+    audit_record,
+    audit_verify,
+    event_fields,
+    event_hash,
+)
+from core.models import AuditChainHead, AuditEvent
+from tests.core.conftest import rewrite_tail, tamper
+from tests.factories import (
+    Actors,
+    JurisdictionFactory,
+    OrganisationFactory,
+    UserFactory,
+    draft_project,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def chain():
-    actors = Actors()
-    project_in(actors, "returned")
-    return list(AuditEvent.objects.order_by("seq"))
-
-
-def _raw(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 def test_intact_chain_verifies_and_command_exits_zero(chain, capsys):
     assert len(chain) == 5
+    assert {e.chain for e in chain} == {chain[0].project.jurisdiction.code}
+    assert [e.seq for e in chain] == [1, 2, 3, 4, 5]
     assert audit_verify() is None
     call_command("verify_audit_log")
     assert "审计链完整" in capsys.readouterr().out
@@ -37,41 +42,102 @@ def test_events_are_append_only_in_the_application(chain):
         event.delete()
 
 
-def test_altered_comment_is_detected_and_named(chain):
+def test_altered_comment_is_detected_and_named_with_its_chain(chain):
     victim = chain[3]
-    _raw("UPDATE core_auditevent SET comment = %s WHERE id = %s", ["伪造", victim.pk])
+    tamper("UPDATE core_auditevent SET comment = %s WHERE id = %s", ["伪造", victim.pk])
     broken = audit_verify()
-    assert broken.seq == victim.seq and "篡改" in broken.reason
-    with pytest.raises(CommandError, match=f"#{victim.seq}"):
+    assert (broken.chain, broken.seq) == (victim.chain, victim.seq)
+    assert "篡改" in broken.reason
+    with pytest.raises(CommandError, match=f"审计链 {victim.chain} 在事件 #{victim.seq} 处断裂"):
         call_command("verify_audit_log")
 
 
 def test_altered_state_in_the_middle_is_detected(chain):
     victim = chain[-2]
-    _raw("UPDATE core_auditevent SET to_state = %s WHERE id = %s", ["approved", victim.pk])
+    tamper("UPDATE core_auditevent SET to_state = %s WHERE id = %s", ["approved", victim.pk])
     assert audit_verify().seq == victim.seq
 
 
 def test_removed_event_in_the_middle_is_detected(chain):
     victim = chain[2]
-    _raw("DELETE FROM core_auditevent WHERE id = %s", [victim.pk])
+    tamper("DELETE FROM core_auditevent WHERE id = %s", [victim.pk])
     broken = audit_verify()
     assert broken.seq == victim.seq and "删除" in broken.reason
 
 
 def test_removed_last_event_is_detected_through_the_chain_head(chain):
-    _raw("DELETE FROM core_auditevent WHERE id = %s", [chain[-1].pk])
+    tamper("DELETE FROM core_auditevent WHERE id = %s", [chain[-1].pk])
     assert audit_verify().seq == chain[-1].seq
 
 
-def test_recomputed_hash_still_breaks_the_link_to_the_next_event(chain):
-    from core.audit import event_hash
+def test_removed_chain_head_is_detected(chain):
+    tamper("DELETE FROM core_auditchainhead WHERE chain = %s", [chain[0].chain])
+    assert "链头记录缺失" in audit_verify().reason
 
+
+def test_recomputed_hash_still_breaks_the_link_to_the_next_event(chain):
     victim = AuditEvent.objects.get(pk=chain[1].pk)
     victim.comment = "伪造"
-    new_hash = event_hash(victim)
-    _raw(
+    tamper(
         "UPDATE core_auditevent SET comment = %s, hash = %s WHERE id = %s",
-        ["伪造", new_hash, victim.pk],
+        ["伪造", event_hash(victim), victim.pk],
     )
     assert audit_verify().seq == chain[2].seq
+
+
+def test_tail_recomputed_without_the_key_is_detected(chain):
+    """Plain SHA-256 over the same fields, re-linked to the end: the HMAC exposes it."""
+
+    def unkeyed(event):
+        return hashlib.sha256(_canonical(event_fields(event)).encode()).hexdigest()
+
+    rewrite_tail(chain[1], "伪造", hasher=unkeyed)
+    broken = audit_verify()
+    assert (broken.seq, "篡改" in broken.reason) == (chain[1].seq, True)
+
+
+def test_hashes_are_keyed(chain, settings):
+    settings.AUDIT_HMAC_KEY = "another-key-another-key-another-key"
+    assert audit_verify().seq == 1
+
+
+def test_each_jurisdiction_has_its_own_chain_numbered_from_one():
+    first, second = Actors(), Actors(JurisdictionFactory(code="hz", name="海州区"))
+    for actors in (first, second, first):
+        audit_record(by=actors.office, subject=actors.office, action="note", action_label="记录")
+    rows = list(AuditEvent.objects.order_by("id").values_list("chain", "seq"))
+    j1, j2 = first.jurisdiction.code, second.jurisdiction.code
+    assert rows == [(j1, 1), (j2, 1), (j1, 2)]
+    assert dict(AuditChainHead.objects.values_list("chain", "seq")) == {j1: 2, j2: 1}
+    assert audit_verify() is None
+
+
+def test_chain_follows_project_then_subject_then_actor_then_global():
+    actors = Actors()
+    elsewhere = OrganisationFactory(jurisdiction=JurisdictionFactory(code="hz", name="海州区"))
+    outsider = UserFactory(organisation=elsewhere)
+    project = draft_project(actors, complete=False)
+    home, away = actors.jurisdiction.code, elsewhere.jurisdiction.code
+
+    def chain_of(**kwargs):
+        return audit_record(action="note", action_label="记录", **kwargs).chain
+
+    assert chain_of(by=outsider, subject=project, project=project) == home
+    assert chain_of(by=outsider, subject=actors.officer) == home
+    assert chain_of(by=outsider) == away
+    assert chain_of(by=outsider, jurisdiction=actors.jurisdiction) == home
+    assert chain_of(by=None) == GLOBAL_CHAIN
+    assert audit_verify() is None
+
+
+def test_event_without_subject_or_actor_goes_to_the_global_chain():
+    event = audit_record(
+        by=None, action="login_failed", action_label="登录失败", data={"username": "nobody"}
+    )
+    assert (event.chain, event.seq, event.subject_type, event.subject_id) == (
+        GLOBAL_CHAIN,
+        1,
+        "",
+        None,
+    )
+    assert event.actor_name == "系统" and audit_verify() is None
