@@ -248,3 +248,24 @@ def test_project_page_links_to_its_review(client):
     review = project.reviews.get()
     assert f'href="/review/{review.pk}/"' in html
     assert client.get(f"/review/{review.pk}/").status_code == 200
+
+
+def test_attendance_button_sets_the_state_it_shows_so_a_double_click_does_not_flip_back(
+    actors, client
+):
+    members = make_committee(actors, 2)
+    meeting = meeting_with(actors, members, present=[])
+    seat = meeting.members.get(user=members[0])
+    client.force_login(actors.office)
+    page = client.get(reverse("review:meeting", args=[meeting.pk])).content.decode()
+    url = reverse("review:attendance", args=[meeting.pk, seat.pk])
+    assert f'action="{url}"><input type="hidden" name="csrfmiddlewaretoken"' in page
+    assert 'name="present" value="1"' in page  # both seats are absent: the button marks present
+    for _ in range(2):  # the same form posted twice
+        client.post(url, {"present": "1"})
+    seat.refresh_from_db()
+    assert seat.present is True
+    client.post(url, {"present": "0"})
+    seat.refresh_from_db()
+    assert seat.present is False
+    assert client.post(url, {}).status_code == 404
