@@ -62,6 +62,13 @@ deploy-check: setup ## manage.py check --deploy under production settings
 graph: setup ## Print the project lifecycle as Graphviz dot
 	$(BIN)/python manage.py graph_transitions projects
 
-bench: setup ## Ledger/detail server time with 60k projects on PostgreSQL (BENCH_PROJECTS to change)
-	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python manage.py migrate -v0
-	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python bench/ledger.py
+BENCH_DB := $(subst /zhengwu,/zhengwu_bench,$(PG_URL))
+BENCH_SIMILARITY_DB := $(subst /zhengwu,/zhengwu_bench_similarity,$(PG_URL))
+
+bench: setup ## Ledger/detail with 60k projects, R7 similarity over 6k and 60k candidates (PostgreSQL)
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/createdb.py
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/ledger.py
+	DATABASE_URL=$(BENCH_SIMILARITY_DB) $(BIN)/python bench/createdb.py
+	DATABASE_URL=$(BENCH_SIMILARITY_DB) $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=$(BENCH_SIMILARITY_DB) $(BIN)/python bench/similarity.py
