@@ -113,14 +113,14 @@ def test_execution_export_values_and_formula_safety(client, actors):
     assert dept == "湘潭市大数据中心"
 
 
-def test_execution_groups_agree_without_fan_out(actors, django_assert_max_num_queries):
+def test_execution_groups_agree_without_fan_out(actors, django_assert_num_queries):
     from budget.selectors import execution
 
     project, line, contract = building_project(actors)
     m = contract.milestones.get(seq=1)
     for state in ["paid", "paid", "approved", "verified"]:
         disbursement_in(actors, state, project=project, line=line, milestone=m, amount="10000")
-    with django_assert_max_num_queries(1):
+    with django_assert_num_queries(1):
         rows = execution(user=actors.finance, year=2026, group="department")
     (row,) = rows
     assert (
