@@ -66,7 +66,14 @@ deploy-check: setup ## manage.py check --deploy under production settings
 graph: setup ## Print the project lifecycle as Graphviz dot
 	$(BIN)/python manage.py graph_transitions projects
 
-bench: setup ## On PostgreSQL: ledger/detail time with 60k projects; audited writes/s with 1, 4, 16 writers
-	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python manage.py migrate -v0
-	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python bench/ledger.py
-	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python bench/audit_throughput.py
+BENCH_DB := $(subst /zhengwu,/zhengwu_bench,$(PG_URL))
+BENCH_SIMILARITY_DB := $(subst /zhengwu,/zhengwu_bench_similarity,$(PG_URL))
+
+bench: setup ## PostgreSQL: ledger/detail at 60k projects, R7 over 6k/60k, audited writes/s (1, 4, 16 writers)
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/createdb.py
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/ledger.py
+	DATABASE_URL=$(BENCH_SIMILARITY_DB) $(BIN)/python bench/createdb.py
+	DATABASE_URL=$(BENCH_SIMILARITY_DB) $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=$(BENCH_SIMILARITY_DB) $(BIN)/python bench/similarity.py
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/audit_throughput.py

@@ -75,6 +75,9 @@ def agenda_add(*, meeting, review, by) -> AgendaItem:
 @transaction.atomic
 def attendance_set(*, meeting, user, present: bool, by) -> MeetingMember:
     require(can_manage_review(by, meeting.jurisdiction_id))
+    # The meeting row first: vote_cast and item_close lock it too (select_related FOR UPDATE),
+    # so attendance never changes while a vote is cast or an item's tally is taken.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     seat = MeetingMember.objects.select_for_update().filter(meeting=meeting, user=user).first()
     if seat is None:
         raise WorkflowError(f"{user}不是本次会议的委员")

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -106,10 +107,14 @@ def meeting(request, pk):
 def attendance(request, pk, seat_id):
     meeting = office_meeting(request.user, pk)
     seat = get_object_or_404(MeetingMember, pk=seat_id, meeting=meeting)
+    # The button posts the state it sets, so a double click cannot flip it back.
+    present = request.POST.get("present")
+    if present not in ("0", "1"):
+        raise Http404
     attempt(
         request,
         lambda: services.attendance_set(
-            meeting=meeting, user=seat.user, present=not seat.present, by=request.user
+            meeting=meeting, user=seat.user, present=present == "1", by=request.user
         ),
         "已登记出席情况",
     )
