@@ -181,6 +181,7 @@ def test_detail_query_count_is_pinned_whatever_the_history(client, actors, rows)
             fields=fields,
             platforms=[],
             data_resources=resources,
+            version=project.version,
         )
     _login(client, actors.officer)
     count, response = _queries(client, reverse("projects:detail", args=[project.pk]))

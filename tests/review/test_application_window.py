@@ -69,7 +69,7 @@ def test_annual_submission_inside_the_window_joins_that_round(window, moment):
         project = services.project_submit(project=project, by=actors.officer)
         assert project.status == "submitted"
     with time_machine.travel(at(2026, 5, 6, 10, 0), tick=False):  # accepted after it closed
-        project = services.project_accept_for_review(project=project, by=actors.office)
+        project = review_services.review_accept(project=project, by=actors.office)
     assert project.reviews.get().round == march
 
 

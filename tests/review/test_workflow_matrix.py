@@ -136,7 +136,12 @@ FOR_ACTOR = {
 }
 CALLS = {
     "opinion_sign": lambda o, u: services.opinion_sign(
-        task=o.task, conclusion="agree", text="同意。", correction_reason="更正笔误", by=u
+        task=o.task,
+        conclusion="agree",
+        text="同意。",
+        correction_reason="更正笔误",
+        by=u,
+        version=o.task.opinions.order_by("-version").values_list("version", flat=True).first() or 0,
     ),
     "panel_draw": lambda o, u: services.panel_draw(review=o.review, size=1, by=u),
     "panel_replace": lambda o, u: services.panel_replace(member=o.seat, reason="出差", by=u),
@@ -250,7 +255,8 @@ def test_the_table_covers_every_action_in_every_state():
     assert {name for name in services.__all__} - set(ACTIONS) == {
         "eligible_experts",  # a query, not an action
         "meeting_create",  # no state: test_stateless_actions_are_the_offices
-        "review_open",  # fired by accept_for_review (projects matrix)
+        "review_accept",  # accept_for_review: a project transition (projects matrix)
+        "review_open",  # fired by review_accept
         "round_create",  # no state: test_stateless_actions_are_the_offices
     }
 
