@@ -19,11 +19,10 @@ VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "insecure-dev-key-only-for-local-use-change-me-in-production"
-)
+DEV_SECRET_KEY = "insecure-dev-key-only-for-local-use-change-me-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEV_SECRET_KEY
 # Key of the audit chain's HMAC (core/audit.py). It lives outside the database so that someone who
-# can edit the tables cannot recompute a valid chain; `check --deploy` refuses the development key.
+# can edit the tables cannot recompute a valid chain; `check --deploy` and config/wsgi.py refuse the development key.
 DEV_AUDIT_HMAC_KEY = "insecure-dev-audit-hmac-key-for-local-use-and-tests-only"
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY") or DEV_AUDIT_HMAC_KEY
 ALLOWED_HOSTS = [
