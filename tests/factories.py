@@ -370,12 +370,11 @@ def approved_project(actors, amount, **overrides) -> Project:
 def mark_accepted(actors, project) -> Project:
     """Bring an in-construction project to accepted.
 
-    Acceptance (R8, the acceptance panel) is a later issue; until then this fires the bare
-    transitions. Re-point it at the acceptance services when they exist.
+    Acceptance (R8, the acceptance panel) is a later issue; until then its services fire
+    the bare transitions.
     """
-    for action, by in (("request_acceptance", actors.officer), ("accept", actors.office)):
-        project = services.project_transition(project=project, action=action, by=by)
-    return project
+    project = services.project_request_acceptance(project=project, by=actors.officer)
+    return services.project_accept(project=project, by=actors.office)
 
 
 def special_fund(actors, amount, year=2026):

@@ -8,7 +8,8 @@ from core.models import Organisation, Role, User
 from core.permissions import WorkflowError, require
 from core.selectors import department_users
 from core.services import notify
-from projects.services import project_transition
+from core.workflow import _fire
+from projects.workflow import LIFECYCLE as PROJECT
 
 from .. import selectors
 from ..models import (
@@ -147,9 +148,7 @@ def review_accept(*, project, by, comment: str = "", round=None):
     """Accept a submitted project for joint review (受理): fire ``accept_for_review`` and open
     its review in one transaction. The project page's button calls this (see apps.py)."""
     with transaction.atomic():
-        project = project_transition(
-            project=project, action="accept_for_review", by=by, comment=comment
-        )
+        project = _fire(PROJECT, project, "accept_for_review", by=by, comment=comment)
         review_open(project=project, by=by, round=round)
     notify(
         users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
