@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.models import Organisation, Role, User
+from core.models import Organisation, ReviewFunction, Role, User
 from core.permissions import WorkflowError, require
 from core.selectors import department_users
 from core.services import notify
@@ -13,7 +13,6 @@ from projects.workflow import LIFECYCLE as PROJECT
 
 from .. import selectors
 from ..models import (
-    Function,
     Review,
     ReviewRound,
     ReviewTask,
@@ -123,13 +122,15 @@ def review_open(*, project, by, round=None, occasion="approval") -> Review:
             jurisdiction_id=project.jurisdiction_id, review_function=function
         ).first()
         if unit is None:
-            raise WorkflowError(f"本辖区未设置{Function(function).label}审查单位，无法分派意见")
+            raise WorkflowError(
+                f"本辖区未设置{ReviewFunction(function).label}审查单位，无法分派意见"
+            )
         ReviewTask.objects.create(
             review=review, function=function, organisation=unit, assigned_at=now
         )
         notify(
             users=_unit_users(unit.pk),
-            text=f"请出具{Function(function).label}意见：{project.name}",
+            text=f"请出具{ReviewFunction(function).label}意见：{project.name}",
             url=_review_url(review),
         )
     audit_record(
