@@ -193,27 +193,27 @@ class Actors:
 
 
 def open_round(jurisdiction, office, year=2026, batch=1):
-    """An annual round whose application window is open today."""
+    """An annual round whose application window is open today (created by the service)."""
     import datetime as dt
 
     from django.utils import timezone
 
     from review.models import ReviewRound
+    from review.services import round_create
 
+    existing = ReviewRound.objects.filter(
+        jurisdiction=jurisdiction, occasion="approval", kind="annual", year=year, batch=batch
+    ).first()
     today = timezone.localdate()
-    return ReviewRound.objects.get_or_create(
+    return existing or round_create(
         jurisdiction=jurisdiction,
-        occasion="approval",
         kind="annual",
         year=year,
         batch=batch,
-        defaults={
-            "name": f"{year}年度集中申报第{batch}批",
-            "opens_on": today - dt.timedelta(days=30),
-            "closes_on": today + dt.timedelta(days=30),
-            "created_by": office,
-        },
-    )[0]
+        opens_on=today - dt.timedelta(days=30),
+        closes_on=today + dt.timedelta(days=30),
+        by=office,
+    )
 
 
 def draft_project(actors, complete=True, **overrides):
