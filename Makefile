@@ -62,8 +62,8 @@ deploy-check: setup ## manage.py check --deploy under production settings
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-graph: setup ## Print the project lifecycle as Graphviz dot
-	$(BIN)/python manage.py graph_transitions projects
+graph: setup ## Print the project and disbursement lifecycles as Graphviz dot
+	$(BIN)/python manage.py graph_transitions projects budget
 
 bench: setup ## Ledger/detail server time with 60k projects on PostgreSQL (BENCH_PROJECTS to change)
 	DATABASE_URL=$(subst /zhengwu,/zhengwu_bench,$(PG_URL)) $(BIN)/python manage.py migrate -v0
