@@ -22,7 +22,7 @@ def _raw(sql, params):
 
 
 def test_intact_chain_verifies_and_command_exits_zero(chain, capsys):
-    assert len(chain) == 5
+    assert len(chain) == 6  # the annual round (round_create), then the project's five
     assert audit_verify() is None
     call_command("verify_audit_log")
     assert "审计链完整" in capsys.readouterr().out
