@@ -63,8 +63,8 @@ deploy-check: setup ## manage.py check --deploy under production settings
 	  AUDIT_HMAC_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-graph: setup ## Print the project lifecycle as Graphviz dot
-	$(BIN)/python manage.py graph_transitions projects
+graph: setup ## Print the project and disbursement lifecycles as Graphviz dot
+	$(BIN)/python manage.py graph_transitions projects budget
 
 BENCH_DB := $(subst /zhengwu,/zhengwu_bench,$(PG_URL))
 BENCH_SIMILARITY_DB := $(subst /zhengwu,/zhengwu_bench_similarity,$(PG_URL))

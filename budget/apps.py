@@ -6,4 +6,6 @@ class BudgetConfig(AppConfig):
     verbose_name = "资金"
 
     def ready(self):
-        from . import links, todos  # noqa: F401  (register the page link and to-do providers)
+        # They register themselves: the page link, to-do providers, and the lifecycle guards
+        # budget checks (budget_allocated, contract_signed).
+        from . import links, rules, todos  # noqa: F401

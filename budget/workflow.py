@@ -3,11 +3,14 @@
 draft → submitted (department) → verified (office 审核) → approved (finance) → paid
 (finance records the voucher). The office or finance may send a request back to the
 department (returned, editable, resubmit) or reject it for good, each with a reason.
-Services in ``services.py`` fire these; nothing else assigns ``status``.
+Each row names its guards (``core.workflow``); one service per transition in
+``services/disbursements.py`` fires it; nothing else assigns ``status``.
 """
 
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from core.workflow import Lifecycle, available_transitions, by_predicate, guard
 
 from . import permissions as can
 
@@ -39,14 +42,37 @@ STATE_BADGES = {
 }
 
 
-def _by(predicate):
-    """Adapt ``can_x(user, disbursement)`` to django-fsm's ``permission(instance, user)``."""
+def _audit(d, action, label):
+    return {
+        "project": d.project,
+        "action": f"disbursement_{action.rstrip('_')}",
+        "action_label": f"拨付申请{label}",
+        "data": {"amount": d.amount, "milestone": d.milestone.name, "voucher_no": d.voucher_no},
+    }
 
-    def permission(disbursement, user):
-        return bool(predicate(user, disbursement))
 
-    permission.predicate = predicate
-    return permission
+LIFECYCLE = Lifecycle(
+    model="budget.Disbursement",
+    noun="拨付申请",
+    audit=_audit,
+    related=("project", "milestone__contract", "budget_line__fund"),
+)
+
+
+# Guards: each returns None when met, else the refusal. R10 reads the budget models, which
+# subclass this table, hence the import inside.
+@guard("R10：项目在建设或验收阶段，拨付不超过预算安排、合同、付款节点和核定投资")
+def within_r10(disbursement, by, context):
+    from .rules import r10_refusal
+
+    return r10_refusal(disbursement, lock=False)
+
+
+@guard("R10（锁定项目、预算安排和合同至提交）：同上，两笔同时审批也不能超支")
+def within_r10_locked(disbursement, by, context):
+    from .rules import r10_refusal
+
+    return r10_refusal(disbursement, lock=True)
 
 
 class DisbursementWorkflow(ConcurrentTransitionMixin, models.Model):
@@ -59,8 +85,8 @@ class DisbursementWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=[S.DRAFT, S.RETURNED],
         target=S.SUBMITTED,
-        permission=_by(can.can_request_disbursement),
-        custom={"label": "提交申请", "style": "primary"},
+        permission=by_predicate(can.can_request_disbursement),
+        custom={"label": "提交申请", "style": "primary", "guards": [within_r10]},
     )
     def submit(self):
         pass
@@ -69,8 +95,8 @@ class DisbursementWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.SUBMITTED,
         target=S.VERIFIED,
-        permission=_by(can.can_verify_disbursement),
-        custom={"label": "审核通过", "style": "success"},
+        permission=by_predicate(can.can_verify_disbursement),
+        custom={"label": "审核通过", "style": "success", "guards": [within_r10]},
     )
     def verify(self):
         pass
@@ -79,8 +105,8 @@ class DisbursementWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.VERIFIED,
         target=S.APPROVED,
-        permission=_by(can.can_approve_disbursement),
-        custom={"label": "审批同意", "style": "success"},
+        permission=by_predicate(can.can_approve_disbursement),
+        custom={"label": "审批同意", "style": "success", "guards": [within_r10_locked]},
     )
     def approve(self):
         pass
@@ -89,7 +115,7 @@ class DisbursementWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.APPROVED,
         target=S.PAID,
-        permission=_by(can.can_approve_disbursement),
+        permission=by_predicate(can.can_approve_disbursement),
         custom={"label": "登记支付", "style": "primary", "payment": True},
     )
     def pay(self):
@@ -99,7 +125,7 @@ class DisbursementWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=[S.SUBMITTED, S.VERIFIED],
         target=S.RETURNED,
-        permission=_by(can.can_review_disbursement),
+        permission=by_predicate(can.can_review_disbursement),
         custom={"label": "退回修改", "style": "outline-warning", "reason": True},
     )
     def return_(self):
@@ -109,25 +135,13 @@ class DisbursementWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=[S.SUBMITTED, S.VERIFIED],
         target=S.REJECTED,
-        permission=_by(can.can_review_disbursement),
+        permission=by_predicate(can.can_review_disbursement),
         custom={"label": "不予拨付", "style": "outline-danger", "reason": True},
     )
     def reject(self):
         pass
 
 
-def transition_meta(disbursement, action):
-    for t in disbursement.get_all_status_transitions():
-        if t.name == action:
-            return t
-    raise KeyError(action)
-
-
 def available_actions(user, disbursement):
     """Transitions the user may fire now: the buttons, from the table the server checks."""
-    seen, actions = set(), []
-    for t in disbursement.get_available_user_status_transitions(user):
-        if t.name not in seen:
-            seen.add(t.name)
-            actions.append(t)
-    return actions
+    return available_transitions(user, disbursement)

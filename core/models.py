@@ -38,6 +38,16 @@ class Jurisdiction(models.Model):
         return (self.code,)
 
 
+class ReviewFunction(models.TextChoices):
+    """What a reviewing unit checks; review assigns its required opinions by these."""
+
+    SECURITY = "security", "网信（安全）"
+    CRYPTOGRAPHY = "cryptography", "密码"
+    TECHNICAL = "technical", "工信（技术）"
+    INVESTMENT = "investment", "发改（投资）"
+    FISCAL = "fiscal", "财政（财评）"
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", "需求部门"
@@ -48,13 +58,6 @@ class Organisation(models.Model):
         LEADING_GROUP = "leading_group", "领导小组"
         EXPERT_EMPLOYER = "expert_employer", "专家所在单位"
         OPERATOR = "operator", "系统运维"
-
-    class ReviewFunction(models.TextChoices):
-        SECURITY = "security", "网信（安全）"
-        CRYPTOGRAPHY = "cryptography", "密码"
-        TECHNICAL = "technical", "工信（技术）"
-        INVESTMENT = "investment", "发改（投资）"
-        FISCAL = "fiscal", "财政（财评）"
 
     code = models.SlugField("代码", max_length=48, unique=True)
     name = models.CharField("名称", max_length=64)

@@ -10,11 +10,13 @@ from core.permissions import WorkflowError, require
 from core.selectors import department_users, jurisdiction_users
 from core.services import notify
 from core.uploads import check_upload
+from core.workflow import _fire
 
 from . import permissions as can
 from . import rules
 from .models import Attachment, DataResource, Project, RuleJustification
-from .workflow import State, transition_meta
+from .workflow import LIFECYCLE as PROJECT
+from .workflow import State
 
 MONEY_FIELDS = [name for name, _ in Project.INVESTMENT_PARTS]
 EDITABLE_FIELDS = [
@@ -238,60 +240,6 @@ def project_receive(*, project, by) -> Project:
     return project
 
 
-def project_transition(*, project, action, by, comment="", guard=None, after=None) -> Project:
-    """Lock the project, check role, state and guard, transition, save and audit.
-
-    The one primitive every lifecycle service uses (other apps too: review fires
-    approve/reject/send_back, budget fires list_in_budget/start_construction).
-    ``guard(locked_project)`` raises WorkflowError; ``after(locked_project)`` sets
-    fields that go with the transition, before the save.
-    """
-    with transaction.atomic():
-        locked = Project.objects.select_for_update().get(pk=project.pk)
-        meta = transition_meta(locked, action)
-        label = meta.custom["label"]
-        require(meta.permission.predicate(by, locked))
-        if action not in {t.name for t in locked.get_available_status_transitions()}:
-            raise WorkflowError(f"项目当前状态为“{locked.get_status_display()}”，不能{label}")
-        comment = comment.strip()
-        if meta.custom.get("reason") and not comment:
-            raise WorkflowError(f"{label}须填写理由")
-        if guard:
-            guard(locked)
-        from_state = locked.status
-        getattr(locked, action)()
-        if after:
-            after(locked)
-        if meta.custom.get("reason"):
-            locked.last_reason = comment
-        locked.save()
-        audit_record(
-            by=by,
-            subject=locked,
-            project=locked,
-            action=action,
-            action_label=label,
-            from_state=from_state,
-            to_state=locked.status,
-            comment=comment,
-        )
-    return locked
-
-
-def _submit_guard(by):
-    def guard(project):
-        messages = rules.blocking_messages(rules.preflight(project))
-        if messages:
-            raise WorkflowError("不能提交：" + "；".join(messages))
-        needs_head = project.jurisdiction.require_head_confirmation
-        if needs_head and not by.has_role(Role.DEPT_HEAD) and not project.head_confirmed_at:
-            raise WorkflowError("本辖区要求单位负责人确认后方可提交，请先请单位负责人确认")
-        for check in rules.SUBMISSION_CHECKS:
-            check(project)
-
-    return guard
-
-
 def project_submit(*, project, by) -> Project:
     def after(p):
         p.submitted_at = timezone.now()
@@ -299,9 +247,7 @@ def project_submit(*, project, by) -> Project:
         if by.has_role(Role.DEPT_HEAD) and not p.head_confirmed_at:
             p.head_confirmed_by, p.head_confirmed_at = by, p.submitted_at
 
-    project = project_transition(
-        project=project, action="submit", by=by, guard=_submit_guard(by), after=after
-    )
+    project = _fire(PROJECT, project, "submit", by=by, after=after)
     notify(
         users=jurisdiction_users(project, Role.OFFICE),
         text=f"新的项目申报待形式审查：{project.name}",
@@ -311,15 +257,11 @@ def project_submit(*, project, by) -> Project:
 
 
 def project_withdraw(*, project, by) -> Project:
-    def guard(p):
-        if p.received_at:
-            raise WorkflowError("牵头部门已签收并开始形式审查，不能撤回")
-
-    return project_transition(project=project, action="withdraw", by=by, guard=guard)
+    return _fire(PROJECT, project, "withdraw", by=by)
 
 
 def project_return(*, project, by, reason: str) -> Project:
-    project = project_transition(project=project, action="return_", by=by, comment=reason)
+    project = _fire(PROJECT, project, "return_", by=by, comment=reason)
     notify(
         users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目被退回修改：{project.name}",
@@ -329,7 +271,7 @@ def project_return(*, project, by, reason: str) -> Project:
 
 
 def project_suspend(*, project, by, reason: str) -> Project:
-    project = project_transition(project=project, action="suspend", by=by, comment=reason)
+    project = _fire(PROJECT, project, "suspend", by=by, comment=reason)
     notify(
         users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已暂停：{project.name}",
@@ -339,9 +281,10 @@ def project_suspend(*, project, by, reason: str) -> Project:
 
 
 def project_resume(*, project, by, comment: str = "") -> Project:
-    return project_transition(
-        project=project,
-        action="resume",
+    return _fire(
+        PROJECT,
+        project,
+        "resume",
         by=by,
         comment=comment,
         after=lambda p: setattr(p, "suspended_from", ""),
@@ -349,13 +292,37 @@ def project_resume(*, project, by, comment: str = "") -> Project:
 
 
 def project_terminate(*, project, by, reason: str) -> Project:
-    project = project_transition(project=project, action="terminate", by=by, comment=reason)
+    project = _fire(PROJECT, project, "terminate", by=by, comment=reason)
     notify(
         users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已终止：{project.name}",
         url=f"/projects/{project.pk}/",
     )
     return project
+
+
+# Acceptance and post-evaluation: the bare transitions until the acceptance issue gives them
+# their review (R8 checklist, acceptance panel) and guards; then these move with it.
+
+
+def project_request_acceptance(*, project, by, comment: str = "") -> Project:
+    return _fire(PROJECT, project, "request_acceptance", by=by, comment=comment)
+
+
+def project_accept(*, project, by, comment: str = "") -> Project:
+    return _fire(PROJECT, project, "accept", by=by, comment=comment)
+
+
+def project_require_rectification(*, project, by, comment: str = "") -> Project:
+    return _fire(PROJECT, project, "require_rectification", by=by, comment=comment)
+
+
+def project_start_evaluation(*, project, by, comment: str = "") -> Project:
+    return _fire(PROJECT, project, "start_evaluation", by=by, comment=comment)
+
+
+def project_complete_evaluation(*, project, by, comment: str = "") -> Project:
+    return _fire(PROJECT, project, "complete_evaluation", by=by, comment=comment)
 
 
 # The project page's buttons map to these services (one per transition kind), each called as

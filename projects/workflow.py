@@ -2,15 +2,21 @@
 
 Each transition names who may fire it (``permission``, a predicate from
 ``permissions.py``) and, in ``custom``, its Chinese label, whether the project page
-offers it as a button, and whether a written reason is required. Services in
-``services.py`` fire transitions; nothing else assigns ``status``.
+offers it as a button, whether a written reason is required, and its ``guards``: the
+conditions checked on the locked project, in order (``core.workflow``). Guards another app
+owns are hooks here that the app fills from its ``ready()``. One service per transition
+fires it (``services.py``, or the owning app's services); nothing else assigns ``status``.
 Print the graph with ``python manage.py graph_transitions projects``.
 """
 
 from django.db import models
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
+from core.models import Role
+from core.workflow import GuardHook, Lifecycle, available_transitions, by_predicate, guard
+
 from . import permissions as can
+from . import rules
 
 
 class State(models.TextChoices):
@@ -66,14 +72,53 @@ STATE_BADGES = {
 }
 
 
-def _by(predicate):
-    """Adapt ``can_x(user, project)`` to django-fsm's ``permission(instance, user)``."""
+def _audit(project, action, label):
+    return {"project": project, "action": action, "action_label": label}
 
-    def permission(project, user):
-        return bool(predicate(user, project))
 
-    permission.predicate = predicate
-    return permission
+LIFECYCLE = Lifecycle(model="projects.Project", noun="项目", audit=_audit)
+
+
+# Guards: each returns None when met, else the refusal.
+@guard("规划预检（SPEC §5）无阻断项")
+def rules_pass(project, by, context):
+    messages = rules.blocking_messages(rules.preflight(project))
+    if messages:
+        return "不能提交：" + "；".join(messages)
+    return None
+
+
+@guard("本辖区要求时，单位负责人已确认（或由负责人本人提交）")
+def head_confirmed(project, by, context):
+    needs_head = project.jurisdiction.require_head_confirmation
+    if needs_head and not by.has_role(Role.DEPT_HEAD) and not project.head_confirmed_at:
+        return "本辖区要求单位负责人确认后方可提交，请先请单位负责人确认"
+    return None
+
+
+@guard("登记的申报检查通过（评审：年度集中申报须在申报窗口内）")
+def submission_checks(project, by, context):
+    for check in rules.SUBMISSION_CHECKS:
+        check(project)  # raises WorkflowError
+    return None
+
+
+@guard("牵头部门尚未签收")
+def not_received(project, by, context):
+    if project.received_at:
+        return "牵头部门已签收并开始形式审查，不能撤回"
+    return None
+
+
+# Hooks: conditions a higher app checks (it registers them from its ready()).
+committee_decision = GuardHook(
+    "committee_decision",
+    "书面意见齐全、专家评审结束、会议表决结束且达法定人数，决定与表决结果一致（评审登记）",
+)
+budget_allocated = GuardHook(
+    "budget_allocated", "年度预算安排不超过各年度资金池和核定投资（资金登记）"
+)
+contract_signed = GuardHook("contract_signed", "已登记采购合同（资金登记）")
 
 
 def _resume_target(project):
@@ -92,8 +137,13 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=[S.DRAFT, S.RETURNED],
         target=S.SUBMITTED,
-        permission=_by(can.can_submit_project),
-        custom={"label": "提交申报", "button": True, "style": "primary"},
+        permission=by_predicate(can.can_submit_project),
+        custom={
+            "label": "提交申报",
+            "button": True,
+            "style": "primary",
+            "guards": [rules_pass, head_confirmed, submission_checks],
+        },
     )
     def submit(self):
         pass
@@ -102,8 +152,13 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.SUBMITTED,
         target=S.DRAFT,
-        permission=_by(can.can_withdraw_project),
-        custom={"label": "撤回", "button": True, "style": "outline-secondary"},
+        permission=by_predicate(can.can_withdraw_project),
+        custom={
+            "label": "撤回",
+            "button": True,
+            "style": "outline-secondary",
+            "guards": [not_received],
+        },
     )
     def withdraw(self):
         pass
@@ -112,7 +167,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.SUBMITTED,
         target=S.RETURNED,
-        permission=_by(can.can_precheck_project),
+        permission=by_predicate(can.can_precheck_project),
         custom={"label": "退回修改", "button": True, "style": "outline-warning", "reason": True},
     )
     def return_(self):
@@ -122,7 +177,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.SUBMITTED,
         target=S.IN_REVIEW,
-        permission=_by(can.can_precheck_project),
+        permission=by_predicate(can.can_precheck_project),
         custom={"label": "受理并进入联审", "button": True, "style": "success"},
     )
     def accept_for_review(self):
@@ -133,8 +188,8 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.IN_REVIEW,
         target=S.APPROVED,
-        permission=_by(can.can_decide_project),
-        custom={"label": "批复通过"},
+        permission=by_predicate(can.can_decide_project),
+        custom={"label": "批复通过", "guards": [committee_decision]},
     )
     def approve(self):
         pass
@@ -143,8 +198,8 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.IN_REVIEW,
         target=S.REJECTED,
-        permission=_by(can.can_decide_project),
-        custom={"label": "不予通过"},
+        permission=by_predicate(can.can_decide_project),
+        custom={"label": "不予通过", "guards": [committee_decision]},
     )
     def reject(self):
         pass
@@ -153,8 +208,8 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.IN_REVIEW,
         target=S.RETURNED,
-        permission=_by(can.can_decide_project),
-        custom={"label": "退回补充"},
+        permission=by_predicate(can.can_decide_project),
+        custom={"label": "退回补充", "guards": [committee_decision]},
     )
     def send_back(self):
         pass
@@ -164,8 +219,8 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.APPROVED,
         target=S.FUNDED,
-        permission=_by(can.can_fund_project),
-        custom={"label": "列入预算"},
+        permission=by_predicate(can.can_fund_project),
+        custom={"label": "列入预算", "guards": [budget_allocated]},
     )
     def list_in_budget(self):
         pass
@@ -174,18 +229,19 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.FUNDED,
         target=S.IN_CONSTRUCTION,
-        permission=_by(can.can_build_project),
-        custom={"label": "开工建设"},
+        permission=by_predicate(can.can_build_project),
+        custom={"label": "开工建设", "guards": [contract_signed]},
     )
     def start_construction(self):
         pass
 
-    # Acceptance and post-evaluation (later issues).
+    # Acceptance and post-evaluation: their guards (R8 checklist, acceptance opinions, the
+    # evaluation score) come with the acceptance and post-evaluation issues.
     @transition(
         status,
         source=[S.IN_CONSTRUCTION, S.RECTIFYING],
         target=S.ACCEPTANCE_REQUESTED,
-        permission=_by(can.can_build_project),
+        permission=by_predicate(can.can_build_project),
         custom={"label": "申请验收"},
     )
     def request_acceptance(self):
@@ -195,7 +251,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.ACCEPTANCE_REQUESTED,
         target=S.ACCEPTED,
-        permission=_by(can.can_decide_project),
+        permission=by_predicate(can.can_decide_project),
         custom={"label": "验收通过"},
     )
     def accept(self):
@@ -205,7 +261,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.ACCEPTANCE_REQUESTED,
         target=S.RECTIFYING,
-        permission=_by(can.can_decide_project),
+        permission=by_predicate(can.can_decide_project),
         custom={"label": "限期整改"},
     )
     def require_rectification(self):
@@ -215,7 +271,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.ACCEPTED,
         target=S.EVALUATING,
-        permission=_by(can.can_decide_project),
+        permission=by_predicate(can.can_decide_project),
         custom={"label": "启动后评价"},
     )
     def start_evaluation(self):
@@ -225,7 +281,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.EVALUATING,
         target=S.EVALUATED,
-        permission=_by(can.can_decide_project),
+        permission=by_predicate(can.can_decide_project),
         custom={"label": "完成后评价"},
     )
     def complete_evaluation(self):
@@ -236,7 +292,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=ACTIVE_STATES,
         target=S.SUSPENDED,
-        permission=_by(can.can_supervise_project),
+        permission=by_predicate(can.can_supervise_project),
         custom={"label": "暂停", "button": True, "style": "outline-danger", "reason": True},
     )
     def suspend(self):
@@ -246,7 +302,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=S.SUSPENDED,
         target=GET_STATE(_resume_target, states=ACTIVE_STATES),
-        permission=_by(can.can_supervise_project),
+        permission=by_predicate(can.can_supervise_project),
         custom={"label": "恢复", "button": True, "style": "outline-success"},
     )
     def resume(self):
@@ -256,26 +312,13 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         status,
         source=[*ACTIVE_STATES, S.SUSPENDED],
         target=S.TERMINATED,
-        permission=_by(can.can_supervise_project),
+        permission=by_predicate(can.can_supervise_project),
         custom={"label": "终止", "button": True, "style": "danger", "reason": True},
     )
     def terminate(self):
         self.suspended_from = ""
 
 
-def transition_meta(project, action):
-    """The declared transition ``action`` (a method name) on ``project``."""
-    for t in project.get_all_status_transitions():
-        if t.name == action:
-            return t
-    raise KeyError(action)
-
-
 def available_actions(user, project):
     """Transitions the user may fire now from the project page: the buttons."""
-    seen, actions = set(), []
-    for t in project.get_available_user_status_transitions(user):
-        if t.custom.get("button") and t.name not in seen:
-            seen.add(t.name)
-            actions.append(t)
-    return actions
+    return [t for t in available_transitions(user, project) if t.custom.get("button")]

@@ -74,19 +74,20 @@ def prepare():
     from projects import demo as project_demo
 
     office = project_demo.ensure_users()["office"]
+    jurisdiction = office.organisation.jurisdiction
+    if ReviewRound.objects.filter(
+        jurisdiction=jurisdiction, occasion="approval", kind="annual", year=YEAR, batch=1
+    ).exists():
+        return
     today = timezone.localdate()
-    ReviewRound.objects.get_or_create(
-        jurisdiction=office.organisation.jurisdiction,
-        occasion="approval",
-        kind="annual",
+    services.round_create(
+        jurisdiction=jurisdiction,
+        kind=ReviewRound.Kind.ANNUAL,
         year=YEAR,
         batch=1,
-        defaults={
-            "name": f"{YEAR}年度集中申报第1批",
-            "opens_on": today - dt.timedelta(days=60),
-            "closes_on": today + dt.timedelta(days=30),
-            "created_by": office,
-        },
+        opens_on=today - dt.timedelta(days=60),
+        closes_on=today + dt.timedelta(days=30),
+        by=office,
     )
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.models import Jurisdiction, Organisation
+from core.models import Jurisdiction, Organisation, ReviewFunction
 
 USER = settings.AUTH_USER_MODEL
 
@@ -20,14 +20,6 @@ class Occasion(models.TextChoices):
     APPROVAL = "approval", "立项评审"
     ACCEPTANCE = "acceptance", "验收评审"
     POST_EVALUATION = "post_evaluation", "后评价"
-
-
-class Function(models.TextChoices):
-    SECURITY = "security", "网信（安全）"
-    CRYPTOGRAPHY = "cryptography", "密码"
-    TECHNICAL = "technical", "工信（技术）"
-    INVESTMENT = "investment", "发改（投资）"
-    FISCAL = "fiscal", "财政（财评）"
 
 
 class Outcome(models.TextChoices):
@@ -71,7 +63,7 @@ class OpinionRequirement(models.Model):
         Jurisdiction, verbose_name="行政区划", on_delete=models.CASCADE
     )
     occasion = models.CharField("评审环节", max_length=16, choices=Occasion.choices)
-    function = models.CharField("审查职能", max_length=16, choices=Function.choices)
+    function = models.CharField("审查职能", max_length=16, choices=ReviewFunction.choices)
     condition = models.CharField(
         "条件", max_length=16, choices=Condition.choices, default=Condition.ALWAYS
     )
@@ -206,7 +198,7 @@ class ReviewTask(models.Model):
     """A reviewing unit's duty to give a written opinion on one review."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="tasks")
-    function = models.CharField("审查职能", max_length=16, choices=Function.choices)
+    function = models.CharField("审查职能", max_length=16, choices=ReviewFunction.choices)
     organisation = models.ForeignKey(
         Organisation, verbose_name="审查单位", on_delete=models.PROTECT, related_name="+"
     )
@@ -441,8 +433,8 @@ DEFAULT_CRITERIA = [
     ("security", "安全保障", Decimal("15")),
 ]
 DEFAULT_REQUIREMENTS = [
-    (Function.SECURITY, OpinionRequirement.Condition.ALWAYS),
-    (Function.TECHNICAL, OpinionRequirement.Condition.ALWAYS),
-    (Function.FISCAL, OpinionRequirement.Condition.ALWAYS),
-    (Function.CRYPTOGRAPHY, OpinionRequirement.Condition.CRYPTO),
+    (ReviewFunction.SECURITY, OpinionRequirement.Condition.ALWAYS),
+    (ReviewFunction.TECHNICAL, OpinionRequirement.Condition.ALWAYS),
+    (ReviewFunction.FISCAL, OpinionRequirement.Condition.ALWAYS),
+    (ReviewFunction.CRYPTOGRAPHY, OpinionRequirement.Condition.CRYPTO),
 ]

@@ -1,10 +1,14 @@
-"""Review's hooks into the proposal rules (registered from ``ReviewConfig.ready()``): R7
-duplicate investment, and the application window for annual submissions."""
+"""Review's hooks into the project lifecycle (registered from ``ReviewConfig.ready()``): R7
+duplicate investment, the application window for annual submissions, and the committee
+decision that approve / reject / send_back require."""
 
 from core.permissions import WorkflowError
 from projects.models import Project
 from projects.rules import WARNING, ok, pending, rule, submission_check
+from projects.workflow import committee_decision
 
+from . import selectors
+from .models import AgendaItem, Outcome, Panel, Review
 from .selectors import open_application_round
 from .similarity import similar_projects
 
@@ -37,3 +41,32 @@ def application_window_open(project):
         return
     if open_application_round(jurisdiction_id=project.jurisdiction_id) is None:
         raise WorkflowError("年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口")
+
+
+@committee_decision.register
+def decision_matches_vote(project, by, context):
+    """The agenda item (``context["item"]``) closed its vote with quorum after every opinion
+    and the expert scoring, and the decision fired equals the vote's result (SPEC §4)."""
+    if context.get("item") is None:
+        return "须在联审会议表决后记录决定"
+    item = (
+        AgendaItem.objects.select_for_update().select_related("review").get(pk=context["item"].pk)
+    )
+    review = Review.objects.select_for_update().get(pk=item.review_id)
+    if review.status != Review.Status.OPEN:
+        return "该评审已作出决定"
+    missing = selectors.missing_opinions(review)
+    if missing:
+        return "尚缺书面意见：" + "、".join(missing) + "，不能作出决定"
+    panel = Panel.objects.filter(review=review).first()
+    if panel is None or panel.closed_at is None:
+        return "专家评审尚未结束，不能作出决定"
+    if item.closed_at is None:
+        return "会议尚未结束该议题的表决，不能作出决定"
+    if not item.quorum_met:
+        return "会议出席委员未达到法定人数，表决无效，不能作出决定"
+    decision = context["action"]
+    if decision != item.result:
+        result = Outcome(item.result).label if item.result else "无有效表决"
+        return f"决定“{Outcome(decision).label}”与会议表决结果“{result}”不一致"
+    return None

@@ -6,12 +6,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.utils import timezone
 
+from core.models import ReviewFunction
+
 from .models import (
     DEFAULT_CRITERIA,
     DEFAULT_REQUIREMENTS,
     AgendaItem,
     Criterion,
-    Function,
     MeetingMember,
     Opinion,
     OpinionRequirement,
@@ -80,11 +81,11 @@ def latest_opinions(review) -> dict[str, Opinion]:
 
 def missing_opinions(review) -> list[str]:
     pending = review.tasks.filter(completed_at__isnull=True).values_list("function", flat=True)
-    return [Function(f).label for f in pending]
+    return [ReviewFunction(f).label for f in pending]
 
 
 def fiscal_recommendation(review) -> Decimal | None:
-    opinion = latest_opinions(review).get(Function.FISCAL)
+    opinion = latest_opinions(review).get(ReviewFunction.FISCAL)
     return opinion.recommended_amount if opinion else None
 
 

@@ -193,27 +193,27 @@ class Actors:
 
 
 def open_round(jurisdiction, office, year=2026, batch=1):
-    """An annual round whose application window is open today."""
+    """An annual round whose application window is open today (created by the service)."""
     import datetime as dt
 
     from django.utils import timezone
 
     from review.models import ReviewRound
+    from review.services import round_create
 
+    existing = ReviewRound.objects.filter(
+        jurisdiction=jurisdiction, occasion="approval", kind="annual", year=year, batch=batch
+    ).first()
     today = timezone.localdate()
-    return ReviewRound.objects.get_or_create(
+    return existing or round_create(
         jurisdiction=jurisdiction,
-        occasion="approval",
         kind="annual",
         year=year,
         batch=batch,
-        defaults={
-            "name": f"{year}年度集中申报第{batch}批",
-            "opens_on": today - dt.timedelta(days=30),
-            "closes_on": today + dt.timedelta(days=30),
-            "created_by": office,
-        },
-    )[0]
+        opens_on=today - dt.timedelta(days=30),
+        closes_on=today + dt.timedelta(days=30),
+        by=office,
+    )
 
 
 def draft_project(actors, complete=True, **overrides):
@@ -370,12 +370,11 @@ def approved_project(actors, amount, **overrides) -> Project:
 def mark_accepted(actors, project) -> Project:
     """Bring an in-construction project to accepted.
 
-    Acceptance (R8, the acceptance panel) is a later issue; until then this fires the bare
-    transitions. Re-point it at the acceptance services when they exist.
+    Acceptance (R8, the acceptance panel) is a later issue; until then its services fire
+    the bare transitions.
     """
-    for action, by in (("request_acceptance", actors.officer), ("accept", actors.office)):
-        project = services.project_transition(project=project, action=action, by=by)
-    return project
+    project = services.project_request_acceptance(project=project, by=actors.officer)
+    return services.project_accept(project=project, by=actors.office)
 
 
 def special_fund(actors, amount, year=2026):

@@ -5,7 +5,7 @@ exceed the budget line, the contract, the milestone or the approved amount; the 
 milestone needs acceptance) is enforced at approval under row locks.
 """
 
-from .common import SPENDING_STATES
+from ..rules import SPENDING_STATES
 from .contracts import contract_record, project_start_construction
 from .disbursements import (
     ACTION_SERVICES,
@@ -17,7 +17,6 @@ from .disbursements import (
     disbursement_submit,
     disbursement_update,
     disbursement_verify,
-    r10_violations,
 )
 from .funds import budget_line_add, fund_set, list_in_budget
 
@@ -37,5 +36,4 @@ __all__ = [
     "fund_set",
     "list_in_budget",
     "project_start_construction",
-    "r10_violations",
 ]

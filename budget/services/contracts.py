@@ -8,12 +8,14 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.money import money_text
 from core.permissions import WorkflowError, require
+from core.workflow import _fire
 from projects.models import Project
-from projects.services import project_transition
+from projects.workflow import LIFECYCLE as PROJECT
 
 from .. import permissions as can
 from ..models import Contract, Milestone
-from .common import CENT, SPENDING_STATES, ZERO, checked_amount, sum_of
+from ..rules import SPENDING_STATES, ZERO, sum_of
+from .common import CENT, checked_amount
 
 # Procurement contracts -------------------------------------------------------------------
 
@@ -104,8 +106,5 @@ def contract_record(
 
 
 def project_start_construction(*, project, by) -> Project:
-    def guard(locked):
-        if not locked.contracts.exists():
-            raise WorkflowError("开工建设前须登记采购合同")
-
-    return project_transition(project=project, action="start_construction", by=by, guard=guard)
+    """The department starts building once a contract is recorded (the contract_signed guard)."""
+    return _fire(PROJECT, project, "start_construction", by=by)

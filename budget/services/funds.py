@@ -9,12 +9,14 @@ from core.money import money_text
 from core.permissions import WorkflowError, require
 from core.selectors import department_users
 from core.services import notify
+from core.workflow import _fire
 from projects.models import Project
-from projects.services import project_transition
+from projects.workflow import LIFECYCLE as PROJECT
 
 from .. import permissions as can
 from ..models import BudgetLine, SpecialFund
-from .common import SPENDING_STATES, ZERO, checked_amount, sum_of
+from ..rules import SPENDING_STATES, allocation_refusal, lock_funds, sum_of
+from .common import checked_amount
 
 # Special fund and budget lines ---------------------------------------------------------
 
@@ -68,39 +70,8 @@ def _check_allocations(project, allocations):
     return sorted(cleaned)
 
 
-def _lock_funds(project, years):
-    funds = {
-        f.year: f
-        for f in SpecialFund.objects.select_for_update()
-        .filter(jurisdiction_id=project.jurisdiction_id, year__in=years)
-        .order_by("year")
-    }
-    missing = [str(y) for y in years if y not in funds]
-    if missing:
-        raise WorkflowError(f"{'、'.join(missing)}年度尚未设立专项资金，请先设立资金池")
-    return funds
-
-
-def _create_lines(*, project, allocations, kind, by):
-    """Lock the funds, check the pools and the approved amount, create and audit lines."""
-    funds = _lock_funds(project, [year for year, _ in allocations])
-    for year, amount in allocations:
-        fund = funds[year]
-        used = sum_of(fund.lines.all())
-        if used + amount > fund.amount:
-            raise WorkflowError(
-                f"超出{year}年度资金池：总额 {money_text(fund.amount)}，已安排 {money_text(used)}，"
-                f"本次 {money_text(amount)}，超出 {money_text(used + amount - fund.amount)}"
-            )
-        if BudgetLine.objects.filter(fund=fund, project=project, kind=kind).exists():
-            raise WorkflowError(f"该项目{year}年度已有预算安排")
-    if kind == BudgetLine.Kind.CONSTRUCTION:
-        existing = sum_of(project.budget_lines.filter(kind=kind))
-        total = existing + sum(amount for _, amount in allocations)
-        if total > (project.approved_amount or ZERO):
-            raise WorkflowError(
-                f"预算安排合计 {money_text(total)} 超出核定投资 {money_text(project.approved_amount)}"
-            )
+def _create_lines(*, project, allocations, funds, kind, by):
+    """Create and audit lines that passed ``allocation_refusal`` on the locked ``funds``."""
     lines = []
     for year, amount in allocations:
         line = BudgetLine.objects.create(
@@ -121,17 +92,14 @@ def _create_lines(*, project, allocations, kind, by):
 
 @transaction.atomic
 def list_in_budget(*, project, allocations, by) -> Project:
-    """Finance lists an approved project: create its yearly lines, then approved → funded."""
+    """Finance lists an approved project: approved → funded (the budget_allocated guard checks
+    the allocations against the pools), then its yearly lines, in one transaction."""
     require(can.can_manage_fund(by, project.jurisdiction_id))
     allocations = _check_allocations(project, allocations)
-    _lock_funds(project, [year for year, _ in allocations])  # funds before project, always
-
-    def guard(locked):
-        _create_lines(
-            project=locked, allocations=allocations, kind=BudgetLine.Kind.CONSTRUCTION, by=by
-        )
-
-    project = project_transition(project=project, action="list_in_budget", by=by, guard=guard)
+    funds = lock_funds(project, [year for year, _ in allocations])  # before the project, always
+    project = _fire(PROJECT, project, "list_in_budget", by=by, context={"allocations": allocations})
+    kind = BudgetLine.Kind.CONSTRUCTION
+    _create_lines(project=project, allocations=allocations, funds=funds, kind=kind, by=by)
     notify(
         users=department_users(project),
         text=f"项目已列入预算：{project.name}",
@@ -145,8 +113,11 @@ def budget_line_add(*, project, year: int, amount, by, kind=BudgetLine.Kind.CONS
     """A further year's line for a project already funded (multi-year split, O&M later)."""
     require(can.can_manage_fund(by, project.jurisdiction_id))
     allocations = _check_allocations(project, [(year, amount)])
-    _lock_funds(project, [year])
+    funds = lock_funds(project, [year])
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if locked.status not in SPENDING_STATES:
         raise WorkflowError(f"项目当前状态为“{locked.get_status_display()}”，不能追加预算安排")
-    return _create_lines(project=locked, allocations=allocations, kind=kind, by=by)[0]
+    refusal = allocation_refusal(project=locked, allocations=allocations, kind=kind, funds=funds)
+    if refusal:
+        raise WorkflowError(refusal)
+    return _create_lines(project=locked, allocations=allocations, funds=funds, kind=kind, by=by)[0]

@@ -7,10 +7,3 @@ register = template.Library()
 def sub(value, other):
     """a|sub:b — subtraction for money columns."""
     return (value or 0) - (other or 0)
-
-
-@register.filter
-def disbursement_state(code):
-    from budget.workflow import State
-
-    return State(code).label if code in State.values else code

@@ -19,5 +19,11 @@ def percent(value, digits=1):
 
 
 @register.filter
+def status_label(code, obj):
+    """A status code → its label among ``obj``'s status choices (unknown codes pass through)."""
+    return dict(obj._meta.get_field("status").flatchoices).get(code, code)
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")

@@ -7,38 +7,18 @@ from core.audit import audit_record
 from core.permissions import WorkflowError
 from core.selectors import department_users
 from core.services import notify
-from projects.services import project_transition
+from core.workflow import _fire
+from projects.workflow import LIFECYCLE as PROJECT
 
 from .. import selectors
-from ..models import (
-    AgendaItem,
-    Outcome,
-    Panel,
-    Review,
-)
+from ..models import Outcome, Review
 
-
-def _decision_guard(item_id, decision):
-    def guard(project):
-        item = AgendaItem.objects.select_for_update().select_related("review").get(pk=item_id)
-        review = Review.objects.select_for_update().get(pk=item.review_id)
-        if review.status != Review.Status.OPEN:
-            raise WorkflowError("该评审已作出决定")
-        missing = selectors.missing_opinions(review)
-        if missing:
-            raise WorkflowError("尚缺书面意见：" + "、".join(missing) + "，不能作出决定")
-        panel = Panel.objects.filter(review=review).first()
-        if panel is None or panel.closed_at is None:
-            raise WorkflowError("专家评审尚未结束，不能作出决定")
-        if item.closed_at is None:
-            raise WorkflowError("会议尚未结束该议题的表决，不能作出决定")
-        if not item.quorum_met:
-            raise WorkflowError("会议出席委员未达到法定人数，表决无效，不能作出决定")
-        if decision != item.result:
-            result = Outcome(item.result).label if item.result else "无有效表决"
-            raise WorkflowError(f"决定“{Outcome(decision).label}”与会议表决结果“{result}”不一致")
-
-    return guard
+# The project transition each recorded decision fires (the committee_decision guard checks it).
+DECISION_ACTIONS = {
+    Outcome.APPROVE: "approve",
+    Outcome.REJECT: "reject",
+    Outcome.SEND_BACK: "send_back",
+}
 
 
 def review_decide(*, item, decision, by, comment="", amount=None, override_reason="") -> Review:
@@ -62,12 +42,13 @@ def review_decide(*, item, decision, by, comment="", amount=None, override_reaso
             if final_amount is not None:
                 project.approved_amount = final_amount
 
-        project = project_transition(
-            project=review.project,
-            action=decision,
+        project = _fire(
+            PROJECT,
+            review.project,
+            DECISION_ACTIONS[decision],
             by=by,
             comment=comment,
-            guard=_decision_guard(item.pk, decision),
+            context={"item": item},
             after=after,
         )
         review = Review.objects.select_for_update().get(pk=review.pk)

@@ -5,12 +5,11 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.concurrency import check_version
-from core.models import AuditEvent
+from core.models import AuditEvent, ReviewFunction
 from core.permissions import WorkflowError, require
 from core.uploads import check_upload
 
 from ..models import (
-    Function,
     Opinion,
     ReviewTask,
 )
@@ -52,7 +51,7 @@ def opinion_sign(
         raise WorkflowError("请选择审查结论")
     if not text.strip():
         raise WorkflowError("请填写审查意见")
-    if task.function == Function.FISCAL and recommended_amount is None:
+    if task.function == ReviewFunction.FISCAL and recommended_amount is None:
         raise WorkflowError("财政评审意见须填写建议金额")
     if recommended_amount is not None and recommended_amount < 0:
         raise WorkflowError("建议金额不能为负数")

@@ -4,15 +4,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.models import Organisation, Role, User
+from core.models import Organisation, ReviewFunction, Role, User
 from core.permissions import WorkflowError, require
 from core.selectors import department_users
 from core.services import notify
-from projects.services import project_transition
+from core.workflow import _fire
+from projects.workflow import LIFECYCLE as PROJECT
 
 from .. import selectors
 from ..models import (
-    Function,
     Review,
     ReviewRound,
     ReviewTask,
@@ -122,13 +122,15 @@ def review_open(*, project, by, round=None, occasion="approval") -> Review:
             jurisdiction_id=project.jurisdiction_id, review_function=function
         ).first()
         if unit is None:
-            raise WorkflowError(f"本辖区未设置{Function(function).label}审查单位，无法分派意见")
+            raise WorkflowError(
+                f"本辖区未设置{ReviewFunction(function).label}审查单位，无法分派意见"
+            )
         ReviewTask.objects.create(
             review=review, function=function, organisation=unit, assigned_at=now
         )
         notify(
             users=_unit_users(unit.pk),
-            text=f"请出具{Function(function).label}意见：{project.name}",
+            text=f"请出具{ReviewFunction(function).label}意见：{project.name}",
             url=_review_url(review),
         )
     audit_record(
@@ -147,9 +149,7 @@ def review_accept(*, project, by, comment: str = "", round=None):
     """Accept a submitted project for joint review (受理): fire ``accept_for_review`` and open
     its review in one transaction. The project page's button calls this (see apps.py)."""
     with transaction.atomic():
-        project = project_transition(
-            project=project, action="accept_for_review", by=by, comment=comment
-        )
+        project = _fire(PROJECT, project, "accept_for_review", by=by, comment=comment)
         review_open(project=project, by=by, round=round)
     notify(
         users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),

@@ -131,9 +131,9 @@ def test_final_milestone_checked_again_at_approval(actors):
     final = contract.milestones.get(is_final=True)
     project = mark_accepted(actors, project)
     d = verified(actors, project, line, final, D("1000"))
-    from projects.services import project_transition
+    from projects.services import project_suspend
 
-    project_transition(project=project, action="suspend", by=actors.office, comment="整改")
+    project_suspend(project=project, by=actors.office, reason="整改")
     with pytest.raises(WorkflowError, match="当前状态为“已暂停”，不能拨付"):
         approve(actors, d)
 

@@ -36,7 +36,8 @@ def rewrite_tail(victim, comment, hasher=event_hash):
 
 @pytest.fixture
 def chain():
-    """The events of one project brought to `returned`, all on its jurisdiction's chain."""
+    """The events of the annual round and one project brought to `returned`, all on the
+    jurisdiction's chain."""
     from tests.factories import Actors, project_in
 
     project_in(Actors(), "returned")

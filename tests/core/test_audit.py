@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_intact_chain_verifies_and_command_exits_zero(chain, capsys):
-    assert len(chain) == 5
-    assert {e.chain for e in chain} == {chain[0].project.jurisdiction.code}
-    assert [e.seq for e in chain] == [1, 2, 3, 4, 5]
+    assert len(chain) == 6  # the annual round (round_create), then the project's five
+    assert {e.chain for e in chain} == {chain[-1].project.jurisdiction.code}
+    assert [e.seq for e in chain] == [1, 2, 3, 4, 5, 6]
     assert audit_verify() is None
     call_command("verify_audit_log")
     assert "审计链完整" in capsys.readouterr().out
@@ -105,10 +105,19 @@ def test_each_jurisdiction_has_its_own_chain_numbered_from_one():
     first, second = Actors(), Actors(JurisdictionFactory(code="hz", name="海州区"))
     for actors in (first, second, first):
         audit_record(by=actors.office, subject=actors.office, action="note", action_label="记录")
-    rows = list(AuditEvent.objects.order_by("id").values_list("chain", "seq"))
+    notes = AuditEvent.objects.filter(action="note").order_by("id")
     j1, j2 = first.jurisdiction.code, second.jurisdiction.code
-    assert rows == [(j1, 1), (j2, 1), (j1, 2)]
-    assert dict(AuditChainHead.objects.values_list("chain", "seq")) == {j1: 2, j2: 1}
+    # Setting up each jurisdiction (its annual round) writes events of its own first.
+    before = {
+        j: AuditEvent.objects.filter(chain=j).exclude(action="note").count() for j in (j1, j2)
+    }
+    assert list(notes.values_list("chain", "seq")) == [
+        (j1, before[j1] + 1),
+        (j2, before[j2] + 1),
+        (j1, before[j1] + 2),
+    ]
+    heads = dict(AuditChainHead.objects.values_list("chain", "seq"))
+    assert heads == {j1: before[j1] + 2, j2: before[j2] + 1}
     assert audit_verify() is None
 
 

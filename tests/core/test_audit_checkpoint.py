@@ -29,11 +29,13 @@ def test_checkpoint_prints_one_signed_line_per_chain(chain, checkpoint_file):
     (line,) = checkpoint_file.read_text().splitlines()
     entry = json.loads(line)
     assert set(entry) == {"chain", "seq", "hash", "time", "signature"}
-    assert (entry["chain"], entry["seq"], entry["hash"]) == (chain[-1].chain, 5, chain[-1].hash)
+    assert (entry["chain"], entry["seq"], entry["hash"]) == (chain[-1].chain, 6, chain[-1].hash)
 
 
 def test_chain_that_grew_still_extends_its_checkpoint(chain, checkpoint_file, capsys):
-    audit_record(by=None, jurisdiction=chain[0].project.jurisdiction, action="n", action_label="记")
+    audit_record(
+        by=None, jurisdiction=chain[-1].project.jurisdiction, action="n", action_label="记"
+    )
     audit_record(by=None, action="login_failed", action_label="登录失败")  # a new chain
     call_command("verify_audit_log", checkpoint=str(checkpoint_file))
     assert "且延续检查点" in capsys.readouterr().out
@@ -44,7 +46,9 @@ def test_tail_rewritten_by_a_key_holder_passes_the_chain_but_not_the_checkpoint(
 ):
     rewrite_tail(AuditEvent.objects.get(pk=chain[2].pk), "伪造")
     assert audit_verify() is None  # consistent again: only the checkpoint can tell
-    with pytest.raises(CommandError, match=f"审计链 {chain[0].chain} 在事件 #5 处断裂.*改写"):
+    with pytest.raises(
+        CommandError, match=f"审计链 {chain[0].chain} 在事件 #{chain[-1].seq} 处断裂.*改写"
+    ):
         call_command("verify_audit_log", checkpoint=str(checkpoint_file))
 
 
@@ -58,7 +62,7 @@ def test_truncated_tail_with_its_head_rolled_back_is_caught_by_the_checkpoint(
     )
     assert audit_verify() is None
     broken = checkpoint_verify(_entries(checkpoint_file))
-    assert broken.seq == 5 and "截断" in broken.reason
+    assert broken.seq == chain[-1].seq and "截断" in broken.reason
 
 
 def test_checkpoint_edited_to_match_a_forgery_fails_its_signature(chain, checkpoint_file):

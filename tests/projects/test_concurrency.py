@@ -1,7 +1,7 @@
 """Concurrent transitions on one project (PostgreSQL row locks).
 
 Every thread's outcome is kept: exactly one call wins and every other one is refused with the
-state message. Without the project row lock in ``project_transition`` the losers fail with
+state message. Without the project row lock in ``core.workflow._fire`` the losers fail with
 django-fsm's ConcurrentTransition (or both moves land), and these tests fail.
 """
 
