@@ -20,7 +20,7 @@ from projects.models import Project
 from projects.workflow import State as P
 
 from .models import BudgetLine, Contract, Disbursement, SpecialFund
-from .querysets import project_scope
+from .querysets import visible_projects
 from .workflow import PENDING_STATES, State
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -48,7 +48,7 @@ def disbursement_for_detail(*, user, pk) -> Disbursement:
 
 def contract_for_detail(*, user, pk) -> Contract:
     return get_object_or_404(
-        Contract.objects.filter(project_scope(user))
+        Contract.objects.filter(visible_projects(user))
         .select_related("project__department", "created_by")
         .prefetch_related("milestones"),
         pk=pk,
@@ -153,7 +153,7 @@ def execution(*, user, year, group, to_date=None) -> list[dict]:
     rows = (
         _line_sums(year, to_date=to_date)
         .annotate(pending_n=Coalesce(pending_count, 0))
-        .filter(project_scope(user))
+        .filter(visible_projects(user))
         .values(*keys)
         .annotate(
             allocated=Sum("amount"),

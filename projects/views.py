@@ -77,7 +77,7 @@ def detail(request, pk):
             "actions": available_actions(user, project),
             "results": results,
             "blocking": blocking,
-            "timeline": selectors.project_timeline(project=project),
+            "timeline": selectors.project_timeline(project=project, user=user),
             "attachments": project.attachments.select_related("uploaded_by"),
             "can_edit": can_edit_project(user, project),
             "can_confirm": can_confirm_project(user, project)
