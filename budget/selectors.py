@@ -16,6 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from core.money import to_wan
 from projects.models import Project
 from projects.workflow import State as P
 
@@ -180,6 +181,15 @@ def execution_totals(rows) -> dict:
     totals["pending_count"] = sum(r["pending_count"] for r in rows)
     totals["rate"] = totals["paid"] / totals["allocated"] if totals["allocated"] else None
     return totals
+
+
+def execution_chart(rows) -> dict:
+    """The execution page's chart series, in 万元 and percent."""
+    return {
+        "names": [r["name"] for r in rows],
+        **{k: [float(to_wan(r[k])) for r in rows] for k in ("allocated", "paid", "approved")},
+        "rate": [round(float(r["rate"] or 0) * 100, 1) for r in rows],
+    }
 
 
 def disbursement_list(*, user, status=None):
