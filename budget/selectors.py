@@ -192,8 +192,14 @@ def execution_chart(rows) -> dict:
     }
 
 
-def disbursement_list(*, user, status=None):
+def disbursement_list(*, user, status=None, jurisdiction=None, department=None):
+    """Requests the user may see, optionally narrowed (the to-do links narrow to the requests
+    the user acts on, and count with this same selector)."""
     qs = Disbursement.objects.visible_to(user).for_list()
     if status:
         qs = qs.filter(status__in=status)
+    if jurisdiction:
+        qs = qs.filter(project__jurisdiction_id=jurisdiction)
+    if department:
+        qs = qs.filter(project__department_id=department)
     return qs

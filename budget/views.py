@@ -160,12 +160,16 @@ def disbursement_create(request, pk):
     return redirect("budget:disbursement", pk=d.pk) if d else redirect("budget:project", pk=pk)
 
 
+LIST_NARROWING = ("jurisdiction", "department")
+
+
 @login_required
 def disbursements(request):
     status = [s for s in request.GET.getlist("status") if s in State.values]
-    rows = selectors.disbursement_list(user=request.user, status=status)
+    narrow = {k: int(v) for k in LIST_NARROWING if (v := request.GET.get(k, "")).isdigit()}
+    rows = selectors.disbursement_list(user=request.user, status=status, **narrow)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = "&".join(f"status={s}" for s in status)
+    query = "&".join([*(f"status={s}" for s in status), *(f"{k}={v}" for k, v in narrow.items())])
     return render(
         request,
         "budget/disbursement_list.html",

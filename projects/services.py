@@ -283,8 +283,7 @@ def _submit_guard(by):
         messages = rules.blocking_messages(rules.preflight(project))
         if messages:
             raise WorkflowError("不能提交：" + "；".join(messages))
-        needs_head = project.jurisdiction.require_head_confirmation
-        if needs_head and not by.has_role(Role.DEPT_HEAD) and not project.head_confirmed_at:
+        if can.head_confirmation_missing(by, project):
             raise WorkflowError("本辖区要求单位负责人确认后方可提交，请先请单位负责人确认")
         for check in rules.SUBMISSION_CHECKS:
             check(project)
