@@ -77,7 +77,7 @@ def test_applicant_department_never_sees_reviewer_identities(client, actors, dec
     assert "同意 2、不同意 1" in pages["review"]
     assert "同意。" in pages["review"]
     for score in scores:
-        assert f"<td class=\"text-end\">{score}</td>" not in pages["review"]
+        assert f'<td class="text-end">{score}</td>' not in pages["review"]
     assert "专家评分" in pages["project"] and "评审专家" in pages["project"]
 
 
@@ -142,9 +142,10 @@ def test_reviewers_and_experts_lists_hold_only_projects_in_review(client, actors
         client.force_login(user)
         mine = client.get(reverse("review:mine")).content.decode()
         assert project.name not in mine
-        assert 'name="conclusion"' not in client.get(
-            reverse("review:detail", args=[review.pk])
-        ).content.decode()
+        assert (
+            'name="conclusion"'
+            not in client.get(reverse("review:detail", args=[review.pk])).content.decode()
+        )
         home = client.get("/").content.decode()
         assert "待出具的审查意见" not in home and "待评分的项目" not in home
     with pytest.raises(WorkflowError, match="不在联合评审中"):
