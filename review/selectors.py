@@ -17,7 +17,6 @@ from .models import (
     OpinionRequirement,
     Outcome,
     PanelMember,
-    Review,
     ReviewRound,
     ReviewSettings,
     ReviewTask,
@@ -186,15 +185,6 @@ def item_tally(item: AgendaItem) -> Tally:
             votes["approve"], votes["reject"], votes["send_back"], settings.approval_rule
         ),
         **votes,
-    )
-
-
-def review_for_project(project, occasion="approval") -> Review | None:
-    return (
-        Review.objects.filter(project=project, occasion=occasion)
-        .select_related("round", "project__department", "panel")
-        .order_by("-opened_at")
-        .first()
     )
 
 
