@@ -2,7 +2,7 @@ from django import forms
 
 from core.concurrency import VersionField
 from core.forms import CleanForm
-from core.money import WanField
+from core.money import WanField, money_text
 
 from .models import Contract
 
@@ -124,7 +124,7 @@ class DisbursementForm(CleanForm):
             contract__project=project
         ).select_related("contract")
         self.fields["milestone"].label_from_instance = lambda m: (
-            f"{m.contract.name} · {m}（{m.amount:,.2f} 元）"
+            f"{m.contract.name} · {m}（{money_text(m.amount)}）"
         )
         self.fields["budget_line"].queryset = project.budget_lines.select_related("fund")
 

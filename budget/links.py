@@ -1,8 +1,13 @@
-"""The project page's button to the project's funding page (registered in ``ready()``)."""
+"""The project page's button to the funding page, and which funding pages a notification may
+link to (both registered in ``ready()``)."""
 
 from django.urls import reverse
 
+from core.notifications import link_check
 from projects.links import PageLink, project_link
+from projects.models import Project
+
+from .models import Disbursement
 
 
 @project_link
@@ -10,3 +15,15 @@ def funding_link(user, project):
     if project.approved_amount is None:
         return None
     return PageLink("资金", reverse("budget:project", args=[project.pk]), "bi-cash-stack")
+
+
+@link_check("budget:project")
+def visible_funding(user, pks) -> set:
+    return set(Project.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
+
+
+@link_check("budget:disbursement")
+def visible_disbursements(user, pks) -> set:
+    """Notifications link to funding pages only while the recipient may open them."""
+    rows = Disbursement.objects.visible_to(user).filter(pk__in=pks)
+    return set(rows.values_list("pk", flat=True))

@@ -12,7 +12,7 @@ from django.db.models import Q
 from core.models import Jurisdiction
 
 from .querysets import DisbursementQuerySet
-from .workflow import DisbursementWorkflow
+from .workflow import DisbursementWorkflow, State
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -190,3 +190,8 @@ class Disbursement(DisbursementWorkflow):
 
     def __str__(self):
         return f"拨付申请 #{self.pk}"
+
+    @property
+    def shows_reason(self) -> bool:
+        """Whether the page shows ``last_reason``: the request was returned or rejected."""
+        return bool(self.last_reason) and self.status in (State.RETURNED, State.REJECTED)

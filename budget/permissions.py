@@ -18,6 +18,14 @@ def can_manage_fund(user, jurisdiction_id) -> Decision:
     return ALLOW
 
 
+def can_read_fund_pool(user) -> Decision:
+    """The pool's allocated and available totals span every department's lines, so only the
+    roles that see the whole jurisdiction read them (SPEC §2: a department sees its own)."""
+    if not user.has_role(R.FINANCE, R.OFFICE, R.LEADER, R.AUDITOR):
+        return deny("资金池由财政部门管理，申报单位只能查看本单位的资金安排")
+    return ALLOW
+
+
 def can_record_contract(user, project) -> Decision:
     if not user.has_role(R.DEPT_OFFICER):
         return deny("只有申报单位的经办人可以登记采购合同")

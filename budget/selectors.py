@@ -16,11 +16,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from core.money import to_wan
 from projects.models import Project
 from projects.workflow import State as P
 
 from .models import BudgetLine, Contract, Disbursement, SpecialFund
-from .querysets import project_scope
+from .querysets import visible_projects
 from .workflow import PENDING_STATES, State
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -48,7 +49,7 @@ def disbursement_for_detail(*, user, pk) -> Disbursement:
 
 def contract_for_detail(*, user, pk) -> Contract:
     return get_object_or_404(
-        Contract.objects.filter(project_scope(user))
+        Contract.objects.filter(visible_projects(user))
         .select_related("project__department", "created_by")
         .prefetch_related("milestones"),
         pk=pk,
@@ -153,7 +154,7 @@ def execution(*, user, year, group, to_date=None) -> list[dict]:
     rows = (
         _line_sums(year, to_date=to_date)
         .annotate(pending_n=Coalesce(pending_count, 0))
-        .filter(project_scope(user))
+        .filter(visible_projects(user))
         .values(*keys)
         .annotate(
             allocated=Sum("amount"),
@@ -182,8 +183,23 @@ def execution_totals(rows) -> dict:
     return totals
 
 
-def disbursement_list(*, user, status=None):
+def execution_chart(rows) -> dict:
+    """The execution page's chart series, in 万元 and percent."""
+    return {
+        "names": [r["name"] for r in rows],
+        **{k: [float(to_wan(r[k])) for r in rows] for k in ("allocated", "paid", "approved")},
+        "rate": [round(float(r["rate"] or 0) * 100, 1) for r in rows],
+    }
+
+
+def disbursement_list(*, user, status=None, jurisdiction=None, department=None):
+    """Requests the user may see, optionally narrowed (the to-do links narrow to the requests
+    the user acts on, and count with this same selector)."""
     qs = Disbursement.objects.visible_to(user).for_list()
     if status:
         qs = qs.filter(status__in=status)
+    if jurisdiction:
+        qs = qs.filter(project__jurisdiction_id=jurisdiction)
+    if department:
+        qs = qs.filter(project__department_id=department)
     return qs

@@ -1,4 +1,5 @@
-"""To-do items owned by the budget app: requests awaiting each role, with amounts."""
+"""To-do items owned by the budget app: requests awaiting each role, with amounts. Each count
+and amount is computed from the list the item links to (``selectors.disbursement_list``)."""
 
 from django.db.models import Count, Sum
 from django.urls import reverse
@@ -7,28 +8,32 @@ from core.models import Role
 from core.money import wan_display
 from core.todo import TodoItem, todo_provider
 
-from .models import Disbursement
+from .selectors import disbursement_list
 from .workflow import State
 
 
-def _item(queryset, label, status, icon):
-    row = queryset.filter(status=status).aggregate(n=Count("pk"), total=Sum("amount"))
-    url = f"{reverse('budget:disbursements')}?status={status}"
+def _item(user, label, status, icon, **narrow):
+    rows = disbursement_list(user=user, status=[status], **narrow)
+    row = rows.order_by().aggregate(n=Count("pk"), total=Sum("amount"))
+    query = "&".join([f"status={status}", *(f"{k}={v}" for k, v in narrow.items())])
     amount = f"（合计 {wan_display(row['total'])} 万元）" if row["n"] else ""
-    return TodoItem(f"{label}{amount}", row["n"], url, icon)
+    return TodoItem(
+        f"{label}{amount}", row["n"], f"{reverse('budget:disbursements')}?{query}", icon
+    )
 
 
 @todo_provider
 def budget_todos(user):
     items = []
+    here = {"jurisdiction": user.jurisdiction_id}
     if user.has_role(Role.FINANCE):
-        mine = Disbursement.objects.filter(project__jurisdiction_id=user.jurisdiction_id)
-        items.append(_item(mine, "待审批的拨付申请", State.VERIFIED, "bi-cash-coin"))
-        items.append(_item(mine, "已审批待支付", State.APPROVED, "bi-bank"))
+        items.append(_item(user, "待审批的拨付申请", State.VERIFIED, "bi-cash-coin", **here))
+        items.append(_item(user, "已审批待支付", State.APPROVED, "bi-bank", **here))
     if user.has_role(Role.OFFICE):
-        mine = Disbursement.objects.filter(project__jurisdiction_id=user.jurisdiction_id)
-        items.append(_item(mine, "待审核的拨付申请", State.SUBMITTED, "bi-clipboard-check"))
+        items.append(_item(user, "待审核的拨付申请", State.SUBMITTED, "bi-clipboard-check", **here))
     if user.has_role(Role.DEPT_OFFICER) and user.organisation_id:
-        mine = Disbursement.objects.filter(project__department_id=user.organisation_id)
-        items.append(_item(mine, "被退回的拨付申请", State.RETURNED, "bi-arrow-counterclockwise"))
+        own = {"department": user.organisation_id}
+        items.append(
+            _item(user, "被退回的拨付申请", State.RETURNED, "bi-arrow-counterclockwise", **own)
+        )
     return items

@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.http import attempt
+from core.http import attempt, form_errors
 from core.models import Jurisdiction
-from core.permissions import WorkflowError
-from projects.permissions import can_build_project, can_fund_project
+from core.money import to_wan
 
 from . import exports, selectors, services
 from .forms import (
@@ -21,14 +20,11 @@ from .forms import (
     FundForm,
 )
 from .models import Disbursement
-from .permissions import can_manage_fund, can_record_contract, can_request_disbursement
+from .pages import funding_page
+from .permissions import can_manage_fund, can_read_fund_pool, can_request_disbursement
 from .workflow import EDITABLE_STATES, STATE_BADGES, State, available_actions
 
 GROUPS = {"project": "按项目", "department": "按单位", "jurisdiction": "按辖区"}
-
-
-def _errors(form):
-    return "；".join(e for errors in form.errors.values() for e in errors)
 
 
 def _year(request):
@@ -41,20 +37,22 @@ def _year(request):
 
 @login_required
 def overview(request):
-    user = request.user
-    year = _year(request)
+    user, year = request.user, _year(request)
+    pool = can_read_fund_pool(user)
+    rows = selectors.execution(user=user, year=year, group="jurisdiction")
     return render(
         request,
         "budget/fund_overview.html",
         {
             "year": year,
-            "funds": selectors.funds_overview(jurisdiction_id=user.jurisdiction_id, year=year),
+            "pool": pool,
+            "funds": selectors.funds_overview(jurisdiction_id=user.jurisdiction_id, year=year)
+            if pool
+            else [],
             "awaiting": selectors.projects_awaiting_funding(user=user),
             "can_manage": can_manage_fund(user, user.jurisdiction_id),
             "fund_form": FundForm(initial={"year": year}),
-            "totals": selectors.execution_totals(
-                selectors.execution(user=user, year=year, group="jurisdiction")
-            ),
+            "totals": selectors.execution_totals(rows),
         },
     )
 
@@ -64,7 +62,7 @@ def overview(request):
 def fund_save(request):
     form = FundForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors(form))
         return redirect("budget:overview")
     data = form.cleaned_data
     jurisdiction = Jurisdiction.objects.filter(pk=request.user.jurisdiction_id).first()
@@ -86,33 +84,8 @@ def fund_save(request):
 
 @login_required
 def project_funding(request, pk):
-    user = request.user
-    project = selectors.project_for_funding(user=user, pk=pk)
-    funding = selectors.project_funding(project=project, user=request.user)
-    disbursements = list(funding["disbursements"])
-    for d in disbursements:
-        d.project = project
-    return render(
-        request,
-        "budget/project_funding.html",
-        {
-            "project": project,
-            **funding,
-            "disbursements": disbursements,
-            "badges": STATE_BADGES,
-            "can_list": can_fund_project(user, project) and project.status == "approved",
-            "can_contract": can_record_contract(user, project)
-            and project.status in services.SPENDING_STATES,
-            "can_start": can_build_project(user, project) and project.status == "funded",
-            "can_request": can_request_disbursement(user, Disbursement(project=project))
-            and project.status in services.SPENDING_STATES,
-            "allocation_form": AllocationForm(
-                start_year=project.start_year or timezone.localdate().year
-            ),
-            "contract_form": ContractForm(),
-            "disbursement_form": DisbursementForm(project=project),
-        },
-    )
+    project = selectors.project_for_funding(user=request.user, pk=pk)
+    return render(request, "budget/project_funding.html", funding_page(project, request.user))
 
 
 @login_required
@@ -121,7 +94,7 @@ def project_list_in_budget(request, pk):
     project = selectors.project_for_funding(user=request.user, pk=pk)
     form = AllocationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors(form))
     else:
         attempt(
             request,
@@ -139,7 +112,7 @@ def contract_create(request, pk):
     project = selectors.project_for_funding(user=request.user, pk=pk)
     form = ContractForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors(form))
     else:
         data = form.cleaned_data
         attempt(
@@ -177,7 +150,7 @@ def disbursement_create(request, pk):
     project = selectors.project_for_funding(user=request.user, pk=pk)
     form = DisbursementForm(request.POST, project=project)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors(form))
         return redirect("budget:project", pk=pk)
     d = attempt(
         request,
@@ -187,12 +160,16 @@ def disbursement_create(request, pk):
     return redirect("budget:disbursement", pk=d.pk) if d else redirect("budget:project", pk=pk)
 
 
+LIST_NARROWING = ("jurisdiction", "department")
+
+
 @login_required
 def disbursements(request):
     status = [s for s in request.GET.getlist("status") if s in State.values]
-    rows = selectors.disbursement_list(user=request.user, status=status)
+    narrow = {k: int(v) for k in LIST_NARROWING if (v := request.GET.get(k, "")).isdigit()}
+    rows = selectors.disbursement_list(user=request.user, status=status, **narrow)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = "&".join(f"status={s}" for s in status)
+    query = "&".join([*(f"status={s}" for s in status), *(f"{k}={v}" for k, v in narrow.items())])
     return render(
         request,
         "budget/disbursement_list.html",
@@ -219,7 +196,7 @@ def _disbursement_page(request, d, edit_form=None):
         initial = {
             "milestone": d.milestone_id,
             "budget_line": d.budget_line_id,
-            "amount": d.amount / 10000,
+            "amount": to_wan(d.amount),
             "purpose": d.purpose,
             "version": d.version,
         }
@@ -246,7 +223,7 @@ def disbursement_edit(request, pk):
     d = selectors.disbursement_for_detail(user=request.user, pk=pk)
     form = DisbursementEditForm(request.POST, project=d.project)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors(form))
     elif attempt(
         request,
         lambda: services.disbursement_update(disbursement=d, by=request.user, **form.cleaned_data),
@@ -265,14 +242,13 @@ def disbursement_action(request, pk, name):
         raise Http404
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form) or "输入有误")
+        messages.error(request, form_errors(form))
         return redirect("budget:disbursement", pk=pk)
-    try:
-        done = service(d, request.user, form.cleaned_data)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"拨付申请 #{done.pk}：{done.get_status_display()}")
+    attempt(
+        request,
+        lambda: service(d, request.user, form.cleaned_data),
+        lambda done: f"拨付申请 #{done.pk}：{done.get_status_display()}",
+    )
     return redirect("budget:disbursement", pk=pk)
 
 
@@ -302,13 +278,7 @@ def execution(request):
             "rows": rows,
             "totals": selectors.execution_totals(rows),
             "today": today,
-            "chart": {
-                "names": [r["name"] for r in rows],
-                "allocated": [float(r["allocated"] / 10000) for r in rows],
-                "paid": [float(r["paid"] / 10000) for r in rows],
-                "approved": [float(r["approved"] / 10000) for r in rows],
-                "rate": [round(float(r["rate"] or 0) * 100, 1) for r in rows],
-            },
+            "chart": selectors.execution_chart(rows),
         },
     )
 

@@ -21,3 +21,10 @@ def jurisdiction_users(project, *roles):
         roles__code__in=roles,
         is_active=True,
     ).distinct()
+
+
+def organisation_users(organisation_id, *roles):
+    """Active users of one organisation holding any of ``roles`` (a reviewing unit's staff)."""
+    return User.objects.filter(
+        organisation_id=organisation_id, roles__code__in=roles, is_active=True
+    ).distinct()

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from .notifications import notifications_for
 from .services import notifications_mark_read
 
 
@@ -10,7 +11,7 @@ def notifications(request):
     return render(
         request,
         "core/notifications.html",
-        {"notifications": request.user.notifications.all()[:200]},
+        {"notifications": notifications_for(request.user)},
     )
 
 

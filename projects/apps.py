@@ -6,4 +6,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目"
 
     def ready(self):
-        from . import todos  # noqa: F401  (registers to-do providers)
+        from . import links, todos  # noqa: F401  (register notification links and to-dos)

@@ -34,6 +34,7 @@ class ProjectFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label="申报单位", queryset=Organisation.objects.none()
     )
+    jurisdiction = django_filters.NumberFilter(label="行政区划", field_name="jurisdiction_id")
     year = django_filters.NumberFilter(label="年度", method="filter_year")
     category = django_filters.ChoiceFilter(
         label="类别", choices=Project.Category.choices, empty_label="全部"

@@ -4,6 +4,10 @@ the funding). Those apps register ``provider(user, project) -> PageLink | None``
 
 from dataclasses import dataclass
 
+from core.notifications import link_check
+
+from .models import Project
+
 
 @dataclass(frozen=True)
 class PageLink:
@@ -23,3 +27,9 @@ def project_link(provider):
 
 def project_links(user, project) -> list[PageLink]:
     return [link for provider in _providers if (link := provider(user, project))]
+
+
+@link_check("projects:detail")
+def visible_projects(user, pks) -> set:
+    """Notifications link to a project page only while the recipient may open it."""
+    return set(Project.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))

@@ -263,6 +263,15 @@ class Project(ProjectWorkflow):
     def is_editable_state(self) -> bool:
         return self.status in (State.DRAFT, State.RETURNED)
 
+    @property
+    def shows_reason(self) -> bool:
+        """Whether the page shows ``last_reason``: the state was entered with a reason."""
+        return bool(self.last_reason) and self.status in (
+            State.RETURNED,
+            State.SUSPENDED,
+            State.TERMINATED,
+        )
+
 
 class DataResource(models.Model):
     """A row of the data resource catalogue and sharing list (数据资源目录、共享清单)."""

@@ -52,6 +52,16 @@ def can_confirm_project(user, project) -> Decision:
     return ALLOW
 
 
+def head_confirmation_missing(user, project) -> bool:
+    """The jurisdiction requires the head's confirmation, it is not given, and ``user`` is not
+    a head (a head confirms by submitting). The submit guard and the page both ask here."""
+    return (
+        project.jurisdiction.require_head_confirmation
+        and not project.head_confirmed_at
+        and not user.has_role(R.DEPT_HEAD)
+    )
+
+
 def can_precheck_project(user, project) -> Decision:
     return _office_role(user, project, R.OFFICE)
 

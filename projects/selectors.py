@@ -1,6 +1,7 @@
 """Reads for project pages: the ledger, the detail page and the workspace."""
 
 from django.db.models import Count, Exists, OuterRef
+from django.shortcuts import get_object_or_404
 
 from core.models import Organisation
 
@@ -21,8 +22,6 @@ def project_list(*, user, filters) -> ProjectFilter:
 
 
 def project_for_detail(*, user, pk) -> Project:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Project.objects.visible_to(user).for_detail(), pk=pk)
 
 
@@ -31,5 +30,20 @@ def project_status_counts(*, user) -> dict:
     return {row["status"]: row["n"] for row in rows}
 
 
-def project_timeline(*, project):
-    return project.audit_events.select_related("actor").order_by("-created_at", "-id")
+# ``redact(user, project, events) -> events``: higher apps hide what a reader may not see in
+# their own events (review: who scored and who voted); registered from their ``ready()``.
+_timeline_redactors = []
+
+
+def timeline_redactor(func):
+    """Register ``func(user, project, events) -> events`` for the project timeline."""
+    _timeline_redactors.append(func)
+    return func
+
+
+def project_timeline(*, project, user) -> list:
+    """The project's audit events, newest first, as ``user`` may read them."""
+    events = list(project.audit_events.select_related("actor").order_by("-created_at", "-id"))
+    for redact in _timeline_redactors:
+        events = redact(user, project, events)
+    return events

@@ -1,46 +1,33 @@
-"""To-do items owned by the projects app."""
+"""To-do items owned by the projects app. Each count is the ledger's row count for the link
+it carries: the same selector and filters (SPEC §2 scoping included)."""
 
+from django.http import QueryDict
 from django.urls import reverse
 
 from core.models import Role
 from core.todo import TodoItem, todo_provider
 
-from .models import Project
-from .workflow import State
+from .selectors import project_list
+
+
+def _ledger_item(user, label, query, icon) -> TodoItem:
+    count = project_list(user=user, filters=QueryDict(query)).qs.count()
+    return TodoItem(label, count, f"{reverse('projects:ledger')}?{query}", icon)
 
 
 @todo_provider
 def project_todos(user):
     items = []
-    ledger = reverse("projects:ledger")
     if user.has_role(Role.OFFICE):
-        count = Project.objects.filter(
-            jurisdiction_id=user.jurisdiction_id, status=State.SUBMITTED
-        ).count()
-        items.append(
-            TodoItem("待形式审查的申报", count, f"{ledger}?status=submitted", "bi-clipboard-check")
-        )
+        query = f"status=submitted&jurisdiction={user.jurisdiction_id}"
+        items.append(_ledger_item(user, "待形式审查的申报", query, "bi-clipboard-check"))
     if user.has_role(Role.DEPT_OFFICER, Role.DEPT_HEAD) and user.organisation_id:
-        mine = Project.objects.filter(department_id=user.organisation_id)
-        count = mine.filter(status=State.RETURNED).count()
-        items.append(
-            TodoItem(
-                "被退回待修改的项目",
-                count,
-                f"{ledger}?status=returned",
-                "bi-arrow-counterclockwise",
-            )
-        )
+        query = f"status=returned&department={user.organisation_id}"
+        items.append(_ledger_item(user, "被退回待修改的项目", query, "bi-arrow-counterclockwise"))
         if (
             user.has_role(Role.DEPT_HEAD)
             and user.organisation.jurisdiction.require_head_confirmation
         ):
-            count = mine.filter(
-                status__in=[State.DRAFT, State.RETURNED], head_confirmed_at__isnull=True
-            ).count()
-            items.append(
-                TodoItem(
-                    "待负责人确认的申报", count, f"{ledger}?awaiting_confirmation=true", "bi-pen"
-                )
-            )
+            query = f"awaiting_confirmation=true&department={user.organisation_id}"
+            items.append(_ledger_item(user, "待负责人确认的申报", query, "bi-pen"))
     return items

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.permissions import WorkflowError
+from core.http import attempt, form_errors
 
 from . import rules, selectors, services
 from .exports import ledger_workbook
@@ -19,15 +19,13 @@ from .forms import (
     data_resource_initial,
     data_resource_rows,
 )
-from .links import project_links
 from .models import Attachment, Project
+from .pages import project_page
 from .permissions import (
-    can_confirm_project,
     can_create_project,
     can_edit_project,
-    can_precheck_project,
 )
-from .workflow import STATE_BADGES, available_actions
+from .workflow import STATE_BADGES
 
 PAGE_SIZE = 50
 
@@ -60,37 +58,7 @@ def ledger_export(request):
 @login_required
 def detail(request, pk):
     project = selectors.project_for_detail(user=request.user, pk=pk)
-    user = request.user
-    results = rules.preflight(project)
-    blocking = rules.blocking_messages(results)
-    needs_confirmation = (
-        project.is_editable_state and project.jurisdiction.require_head_confirmation
-    )
-    if needs_confirmation and not project.head_confirmed_at and not user.has_role("dept_head"):
-        blocking.append("本辖区要求单位负责人确认后方可提交，尚未确认")
-    return render(
-        request,
-        "projects/project_detail.html",
-        {
-            "project": project,
-            "badge": STATE_BADGES[project.status],
-            "actions": available_actions(user, project),
-            "results": results,
-            "blocking": blocking,
-            "timeline": selectors.project_timeline(project=project),
-            "attachments": project.attachments.select_related("uploaded_by"),
-            "can_edit": can_edit_project(user, project),
-            "can_confirm": can_confirm_project(user, project)
-            and project.is_editable_state
-            and not project.head_confirmed_at,
-            "can_receive": can_precheck_project(user, project)
-            and project.status == "submitted"
-            and not project.received_at,
-            "attachment_form": AttachmentForm(),
-            "needs_confirmation": needs_confirmation,
-            "links": project_links(user, project),
-        },
-    )
+    return render(request, "projects/project_detail.html", project_page(project, request.user))
 
 
 def _edit(request, project):
@@ -103,19 +71,19 @@ def _edit(request, project):
         request.POST or None, initial=data_resource_initial(project), prefix="data"
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            saved = services.project_save_draft(
+        saved = attempt(
+            request,
+            lambda: services.project_save_draft(
                 by=user,
                 project=project,
                 version=form.cleaned_data["version"],
                 fields=form.service_fields(),
                 platforms=form.cleaned_data["common_platforms"],
                 data_resources=data_resource_rows(formset),
-            )
-        except WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "已保存草稿")
+            ),
+            "已保存草稿",
+        )
+        if saved:
             return redirect("projects:detail", pk=saved.pk)
     elif request.method == "POST":
         messages.error(request, "保存失败：请按红色提示修改后再保存")
@@ -199,23 +167,17 @@ def action(request, pk, name):
         raise Http404
     form = ReasonForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        project = service(project, request.user, comment)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"办理成功，项目状态为“{project.get_status_display()}”")
+    attempt(
+        request,
+        lambda: service(project, request.user, comment),
+        lambda done: f"办理成功，项目状态为“{done.get_status_display()}”",
+    )
     return redirect("projects:detail", pk=pk)
 
 
 def _run(request, pk, func, success):
     project = selectors.project_for_detail(user=request.user, pk=pk)
-    try:
-        func(project)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
+    attempt(request, lambda: func(project), success)
     return project
 
 
@@ -277,7 +239,7 @@ def attachment_upload(request, pk):
         )
     else:
         selectors.project_for_detail(user=request.user, pk=pk)
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, form_errors(form))
     return redirect(reverse("projects:detail", args=[pk]) + "#attachments")
 
 

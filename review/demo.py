@@ -19,6 +19,7 @@ from projects.models import Project
 
 from . import selectors, services
 from .models import Expert, Meeting, ReviewRound
+from .recusal import member_recused
 
 # (username, full name, organisation code, roles)
 USERS = [
@@ -235,8 +236,8 @@ def _carry(project, fate, meeting, committee, users, rng, start, lag):
             services.vote_cast(item=item, member=committee[1], choice="approve", by=committee[1])
             return
         for member, choice in zip(committee[:5], VOTES[fate], strict=True):
-            if member.organisation_id == project.department_id:
-                continue  # recused
+            if member_recused(member, project):
+                continue
             services.vote_cast(item=item, member=member, choice=choice, by=member)
         item = services.item_close(item=item, by=office)
     with _at(start, 23 + lag):

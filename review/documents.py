@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import selectors
+from .permissions import can_see_reviewer_identities
 
 
 def _pdf(template: str, context: dict) -> bytes:
@@ -19,7 +20,9 @@ def document_number(kind: str, obj, year=None) -> str:
     return f"XT{prefix}〔{year or timezone.localdate().year}〕{obj.pk:04d}号"
 
 
-def review_report(review) -> bytes:
+def review_report(review, user) -> bytes:
+    """The report as ``user`` may read it: expert names, employers and individual scores only
+    for those who may see reviewer identities (``can_see_reviewer_identities``)."""
     panel = selectors.panel_for(review)
     opinions = selectors.latest_opinions(review)
     return _pdf(
@@ -30,7 +33,9 @@ def review_report(review) -> bytes:
             "number": document_number("report", review),
             "tasks": [(t, opinions.get(t.function)) for t in review.tasks.all()],
             "panel": panel,
-            "members": selectors.panel_members(panel, None) if panel else [],
+            "members": selectors.panel_members(panel, user) if panel else [],
+            "identities": can_see_reviewer_identities(user, review.project),
+            "seats": panel.members.filter(replaced_at__isnull=True).count() if panel else 0,
             "items": selectors.items_for(review),
         },
     )

@@ -2,6 +2,9 @@
 
 from core.models import Role
 from core.permissions import ALLOW, Decision, deny
+from projects.querysets import jurisdiction_scope
+
+from .recusal import expert_in_conflict, member_recused
 
 R = Role
 
@@ -15,6 +18,64 @@ def can_manage_review(user, jurisdiction_id) -> Decision:
     return ALLOW
 
 
+def can_read_meetings(user, jurisdiction_id) -> Decision:
+    """Meetings, minutes and cycle time: the office runs them; leaders and auditors read them."""
+    if not user.has_role(R.OFFICE, R.LEADER, R.AUDITOR):
+        return deny("只有牵头部门、领导和审计部门可以查看联审会议和评审用时")
+    if jurisdiction_id not in jurisdiction_scope(user):
+        return deny("只能查看本辖区的联审会议")
+    return ALLOW
+
+
+def can_see_reviewer_identities(user, project) -> Decision:
+    """SPEC §4, for every review of ``project``: the applicant department sees the panel score,
+    the opinions and the result and tally, never expert names, employers, individual scores or
+    named votes; the office, leaders and auditors see all. Everyone else sees only his own
+    seat or vote. Pages, the project timeline and the PDFs all ask here."""
+    if user.is_superuser or user.has_role(R.OFFICE, R.LEADER, R.AUDITOR):
+        return ALLOW
+    return deny("评审专家和委员的身份及个人评分不公开")
+
+
+def can_draw_panel(user, review) -> Decision:
+    if review.status != "open":
+        return deny("评审已结束，不能抽取专家")
+    return can_manage_review(user, review.project.jurisdiction_id)
+
+
+def can_change_panel(user, panel) -> Decision:
+    """Replacing experts and closing the panel, while it is scoring."""
+    if panel.closed_at:
+        return deny("专家评审已结束")
+    return can_manage_review(user, panel.review.project.jurisdiction_id)
+
+
+def can_add_to_agenda(user, review) -> Decision:
+    if review.status != "open":
+        return deny("只有评审中的项目可以列入议程")
+    return can_manage_review(user, review.project.jurisdiction_id)
+
+
+def can_run_meeting(user, meeting) -> Decision:
+    """Attendance, agenda and closing items: the office of the meeting's jurisdiction."""
+    return can_manage_review(user, meeting.jurisdiction_id)
+
+
+def can_close_item(user, item) -> Decision:
+    if item.closed_at:
+        return deny("该议题已结束表决")
+    return can_run_meeting(user, item.meeting)
+
+
+def can_record_decision(user, item) -> Decision:
+    """The office records the committee's decision on a closed item of an open review."""
+    if not item.closed_at:
+        return deny("会议尚未结束该议题的表决，不能作出决定")
+    if item.review.status != "open":
+        return deny("该评审已作出决定")
+    return can_manage_review(user, item.meeting.jurisdiction_id)
+
+
 def can_give_opinion(user, task) -> Decision:
     if not user.has_role(R.REVIEWER):
         return deny("只有审查成员单位可以出具意见")
@@ -22,6 +83,14 @@ def can_give_opinion(user, task) -> Decision:
         return deny(f"该意见应由{task.organisation}出具")
     if task.review.status != "open":
         return deny("评审已结束，不能再出具意见")
+    return _project_in_review(task.review.project)
+
+
+def _project_in_review(project) -> Decision:
+    """Opinions and scores are given only while the project is in review (not suspended or
+    terminated)."""
+    if project.status != "in_review":
+        return deny(f"项目{project.get_status_display()}，不在联合评审中，不能出具意见或评分")
     return ALLOW
 
 
@@ -34,7 +103,9 @@ def can_score(user, member) -> Decision:
         return deny("专家评审已结束，不能再评分")
     if member.scored_at:
         return deny("已提交评分，不能修改")
-    return ALLOW
+    if expert_in_conflict(member.expert, member.panel.review.project):
+        return deny("您与申报单位存在利害关系，须回避，不能评分")
+    return _project_in_review(member.panel.review.project)
 
 
 def can_vote(user, item, seat) -> Decision:
@@ -45,6 +116,8 @@ def can_vote(user, item, seat) -> Decision:
         return deny("该议题已结束表决，不能再投票或改票")
     if not seat.present:
         return deny("未出席会议的委员不能表决")
-    if user.organisation_id == item.review.project.department_id:
+    if member_recused(user, item.review.project):
         return deny("申报单位的委员须回避，不参加表决")
+    if item.review.project.status != "in_review":
+        return deny(f"项目{item.review.project.get_status_display()}，不在联合评审中，不能表决")
     return ALLOW

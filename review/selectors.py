@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from core.models import ReviewFunction
@@ -18,11 +18,12 @@ from .models import (
     OpinionRequirement,
     Outcome,
     PanelMember,
-    Review,
     ReviewRound,
     ReviewSettings,
     ReviewTask,
 )
+from .permissions import can_see_reviewer_identities
+from .recusal import member_recusals, recused_seats
 
 TWO = Decimal("0.01")
 
@@ -165,10 +166,10 @@ def item_tally(item: AgendaItem) -> Tally:
     seats = MeetingMember.objects.filter(meeting_id=item.meeting_id).aggregate(
         n_members=Count("id"),
         n_present=Count("id", filter=Q(present=True)),
-        n_recused=Count("id", filter=Q(present=True, user__organisation_id=department)),
+        n_recused=Count("id", filter=Q(present=True) & recused_seats(department)),
     )
     present_ids = MeetingMember.objects.filter(meeting_id=item.meeting_id, present=True).exclude(
-        user__organisation_id=department
+        recused_seats(department)
     )
     votes = item.votes.filter(member_id__in=present_ids.values("user_id")).aggregate(
         approve=Count("id", filter=Q(choice=Outcome.APPROVE)),
@@ -188,32 +189,14 @@ def item_tally(item: AgendaItem) -> Tally:
     )
 
 
-def review_for_project(project, occasion="approval") -> Review | None:
-    return (
-        Review.objects.filter(project=project, occasion=occasion)
-        .select_related("round", "project__department", "panel")
-        .order_by("-opened_at")
-        .first()
-    )
-
-
-def reviews_in_progress(*, jurisdiction_id):
-    return (
-        Review.objects.filter(
-            round__jurisdiction_id=jurisdiction_id, status="open", project__status="in_review"
-        )
-        .select_related("project__department", "round", "panel")
-        .annotate(
-            tasks_total=Count("tasks", distinct=True),
-            tasks_done=Count("tasks", filter=Q(tasks__completed_at__isnull=False), distinct=True),
-        )
-        .order_by("opened_at")
-    )
+# To-do lists (``review.todos``) and the pages they link to hold only projects still in
+# review: a suspended or terminated project waits on nobody.
+IN_REVIEW = {"review__status": "open", "review__project__status": "in_review"}
 
 
 def my_opinion_tasks(user):
     return ReviewTask.objects.filter(
-        organisation_id=user.organisation_id, completed_at__isnull=True, review__status="open"
+        organisation_id=user.organisation_id, completed_at__isnull=True, **IN_REVIEW
     ).select_related("review__project__department")
 
 
@@ -223,6 +206,7 @@ def my_panel_seats(user):
         replaced_at__isnull=True,
         scored_at__isnull=True,
         panel__closed_at__isnull=True,
+        **{f"panel__{k}": v for k, v in IN_REVIEW.items()},
     ).select_related("panel__review__project__department")
 
 
@@ -230,92 +214,11 @@ def my_vote_items(user):
     """Open agenda items where the user is a present, non-recused member."""
     meetings = MeetingMember.objects.filter(user=user, present=True).values("meeting_id")
     return (
-        AgendaItem.objects.filter(meeting_id__in=meetings, closed_at__isnull=True)
-        .exclude(review__project__department_id=user.organisation_id)
+        AgendaItem.objects.filter(meeting_id__in=meetings, closed_at__isnull=True, **IN_REVIEW)
+        .exclude(member_recusals(user, prefix="review__project__"))
         .select_related("meeting", "review__project__department")
         .order_by("meeting__held_on", "order")
     )
-
-
-def _duration(start, end):
-    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-
-
-def cycle_steps(*, jurisdiction_id, limit=20, finished=None) -> list[dict]:
-    """The slowest completed steps: opinions per unit, scores per expert, votes, decisions."""
-    now = timezone.now()
-    rows = []
-    tasks = (
-        ReviewTask.objects.filter(review__round__jurisdiction_id=jurisdiction_id)
-        .annotate(spent=_duration("assigned_at", "completed_at"))
-        .select_related("review__project", "organisation")
-    )
-    for t in tasks:
-        rows.append(
-            _step(
-                t.review.project, f"书面意见：{t.organisation}", t.assigned_at, t.completed_at, now
-            )
-        )
-    seats = PanelMember.objects.filter(
-        panel__review__round__jurisdiction_id=jurisdiction_id, replaced_at__isnull=True
-    ).select_related("panel__review__project", "expert__user")
-    for s in seats:
-        rows.append(
-            _step(s.panel.review.project, f"专家评分：{s.expert}", s.assigned_at, s.scored_at, now)
-        )
-    items = AgendaItem.objects.filter(meeting__jurisdiction_id=jurisdiction_id).select_related(
-        "review__project", "meeting"
-    )
-    for i in items:
-        rows.append(_step(i.review.project, f"会议表决：{i.meeting}", i.added_at, i.closed_at, now))
-    for r in Review.objects.filter(round__jurisdiction_id=jurisdiction_id).select_related(
-        "project"
-    ):
-        rows.append(_step(r.project, "评审全程（受理至决定）", r.opened_at, r.decided_at, now))
-    rows.sort(key=lambda row: row["spent"], reverse=True)
-    if finished is not None:
-        rows = [row for row in rows if row["open"] is not finished]
-    # A suspended or terminated project is not waiting on anyone.
-    rows = [r for r in rows if not r["open"] or r["project"].status == "in_review"]
-    return rows[:limit]
-
-
-def _step(project, step, start, end, now):
-    spent = (end or now) - start
-    return {
-        "project": project,
-        "step": step,
-        "start": start,
-        "end": end,
-        "spent": spent,
-        "days": spent.total_seconds() / 86400,
-        "open": end is None,
-    }
-
-
-def cycle_by_unit(*, jurisdiction_id) -> list[dict]:
-    """Average days each reviewing unit took to give its opinions (aggregated in the DB)."""
-    rows = (
-        ReviewTask.objects.filter(
-            review__round__jurisdiction_id=jurisdiction_id, completed_at__isnull=False
-        )
-        .values("organisation__name")
-        .annotate(
-            n=Count("id"),
-            average=Avg(_duration("assigned_at", "completed_at")),
-            longest=Max(_duration("assigned_at", "completed_at")),
-        )
-        .order_by("-longest")
-    )
-    day = 86400
-    return [
-        {
-            **row,
-            "avg_days": row["average"].total_seconds() / day,
-            "max_days": row["longest"].total_seconds() / day,
-        }
-        for row in rows
-    ]
 
 
 def rounds_for(*, jurisdiction_id):
@@ -331,17 +234,20 @@ def panel_for(review):
 
 
 def panel_members(panel, user) -> list[dict]:
-    """Seats with scores; scores stay hidden from everyone until the panel closes."""
+    """Seats with scores; scores stay hidden from everyone until the panel closes. A reader
+    who may not see reviewer identities gets only his own seat (if any)."""
     members = panel.members.select_related("expert__user", "expert__employer").prefetch_related(
         "scores"
     )
+    if not can_see_reviewer_identities(user, panel.review.project):
+        members = members.filter(expert__user_id=user.pk)
     show = panel.closed_at is not None
     return [
         {
             "seat": m,
             "total": m.total if show else None,
             "scores": list(m.scores.all()) if show else [],
-            "mine": user is not None and m.expert.user_id == user.pk,
+            "mine": m.expert.user_id == user.pk,
         }
         for m in members
     ]

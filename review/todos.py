@@ -1,12 +1,10 @@
-"""To-do items owned by the review app (one COUNT each)."""
-
-from django.db.models import Q
+"""To-do items owned by the review app (one COUNT each). Each count is the row count of the
+page it links to, from the same selector."""
 
 from core.models import Role
 from core.todo import TodoItem, todo_provider
 
-from . import selectors
-from .models import AgendaItem, Review
+from . import pages, selectors
 
 
 @todo_provider
@@ -22,19 +20,10 @@ def review_todos(user):
         count = selectors.my_vote_items(user).exclude(votes__member=user).count()
         items.append(TodoItem("待表决的议题", count, "/review/votes/", "bi-hand-thumbs-up"))
     if user.has_role(Role.OFFICE):
-        open_reviews = Review.objects.filter(
-            round__jurisdiction_id=user.jurisdiction_id,
-            status=Review.Status.OPEN,
-            project__status="in_review",
-        )
-        count = open_reviews.filter(panel__isnull=True).count()
-        items.append(TodoItem("待抽取专家的评审", count, "/review/?todo=draw", "bi-shuffle"))
-        count = AgendaItem.objects.filter(
-            Q(meeting__jurisdiction_id=user.jurisdiction_id),
-            closed_at__isnull=False,
-            review__status=Review.Status.OPEN,
-        ).count()
-        items.append(
-            TodoItem("待记录决定的议题", count, "/review/?todo=decide", "bi-check2-square")
-        )
+        for todo, label, icon in (
+            ("draw", "待抽取专家的评审", "bi-shuffle"),
+            ("decide", "待记录决定的评审", "bi-check2-square"),
+        ):
+            count = pages.reviews_in_progress(jurisdiction_id=user.jurisdiction_id, todo=todo)
+            items.append(TodoItem(label, count.count(), f"/review/?todo={todo}", icon))
     return items

@@ -1,5 +1,6 @@
 """Who sees which project because of a review (SPEC §2), registered into
-``Project.objects.visible_to`` from ``ReviewConfig.ready()``."""
+``Project.objects.visible_to`` from ``ReviewConfig.ready()``. Conflicts and recusals come from
+``review.recusal``; to-do lists narrow these scopes to projects still in review."""
 
 from django.db.models import Q
 
@@ -7,11 +8,7 @@ from core.models import Role
 from projects.querysets import visibility_scope
 
 from .models import AgendaItem, PanelMember, ReviewTask
-
-
-def _not_own_department(user):
-    """Recusal: a member never sees his own department's projects through this scope."""
-    return ~Q(department_id=user.organisation_id) if user.organisation_id else Q()
+from .recusal import expert_conflicted_departments, member_recusals
 
 
 @visibility_scope(Role.REVIEWER)
@@ -25,14 +22,17 @@ def reviewing_unit_scope(user):
 
 @visibility_scope(Role.EXPERT)
 def expert_scope(user):
-    """Experts see the projects they were drawn for (not replaced), never their employer's."""
+    """Experts see the projects they were drawn for (not replaced), never one they are in
+    conflict with."""
     seats = PanelMember.objects.filter(expert__user_id=user.pk, replaced_at__isnull=True)
-    return Q(pk__in=seats.values("panel__review__project_id")) & _not_own_department(user)
+    return Q(pk__in=seats.values("panel__review__project_id")) & ~expert_conflicted_departments(
+        user
+    )
 
 
 @visibility_scope(Role.COMMITTEE)
 def committee_scope(user):
     """Committee members see the projects on the agendas of meetings they sit on, except
-    their own department's (they are recused on those)."""
+    those they are recused from."""
     items = AgendaItem.objects.filter(meeting__members__user_id=user.pk)
-    return Q(pk__in=items.values("review__project_id")) & _not_own_department(user)
+    return Q(pk__in=items.values("review__project_id")) & ~member_recusals(user)

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from core.notifications import notifications_for
 from core.todo import todos_for
 from projects.models import Project
 from projects.selectors import project_status_counts
@@ -22,6 +23,6 @@ def home(request):
             "total_projects": sum(counts.values()),
             "recent": recent,
             "badges": STATE_BADGES,
-            "notifications": user.notifications.all()[:8],
+            "notifications": notifications_for(user, limit=8),
         },
     )

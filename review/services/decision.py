@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.money import money_text
 from core.permissions import WorkflowError
 from core.selectors import department_users
 from core.services import notify
@@ -74,6 +75,6 @@ def review_decide(*, item, decision, by, comment="", amount=None, override_reaso
         )
         text = f"联审决定：{project.name} {Outcome(decision).label}"
         if final_amount is not None:
-            text += f"，核定投资 {final_amount:,.2f} 元"
+            text += f"，核定投资 {money_text(final_amount)}"
         notify(users=department_users(project), text=text, url=f"/projects/{project.pk}/")
     return review

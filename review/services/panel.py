@@ -19,21 +19,15 @@ from ..models import (
     Score,
 )
 from ..permissions import can_manage_review, can_score
+from ..recusal import experts_without_conflict
 
 TWO = Decimal("0.01")
 
 
 def eligible_experts(review):
-    """The pool minus experts employed by the applicant or who declared a conflict with it."""
-    department = review.project.department_id
-    return (
-        Expert.objects.filter(jurisdiction_id=review.project.jurisdiction_id, active=True)
-        .exclude(employer_id=department)
-        .exclude(user__organisation_id=department)
-        .exclude(conflicts=department)
-        .select_related("user")
-        .order_by("id")
-    )
+    """The jurisdiction's active pool minus the experts in conflict with the applicant."""
+    pool = Expert.objects.filter(jurisdiction_id=review.project.jurisdiction_id, active=True)
+    return experts_without_conflict(pool, review.project).select_related("user").order_by("id")
 
 
 @transaction.atomic

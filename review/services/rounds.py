@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.models import Organisation, ReviewFunction, Role, User
+from core.models import Organisation, ReviewFunction, Role
 from core.permissions import WorkflowError, require
-from core.selectors import department_users
+from core.selectors import department_users, organisation_users
 from core.services import notify
 from core.workflow import _fire
 from projects.workflow import LIFECYCLE as PROJECT
@@ -22,12 +22,6 @@ from ..permissions import can_manage_review
 
 def _review_url(review):
     return f"/review/{review.pk}/"
-
-
-def _unit_users(organisation_id):
-    return User.objects.filter(
-        organisation_id=organisation_id, roles__code=Role.REVIEWER, is_active=True
-    ).distinct()
 
 
 @transaction.atomic
@@ -129,7 +123,7 @@ def review_open(*, project, by, round=None, occasion="approval") -> Review:
             review=review, function=function, organisation=unit, assigned_at=now
         )
         notify(
-            users=_unit_users(unit.pk),
+            users=organisation_users(unit.pk, Role.REVIEWER),
             text=f"请出具{ReviewFunction(function).label}意见：{project.name}",
             url=_review_url(review),
         )

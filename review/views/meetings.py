@@ -2,24 +2,26 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.forms import clean_text
-from core.http import attempt
-from core.permissions import WorkflowError
+from core.http import attempt, form_errors, outcome
 
-from .. import selectors, services
+from .. import pages, selectors, services
 from ..forms import DecisionForm, MeetingForm
-from ..models import (
-    AgendaItem,
-    Meeting,
-    MeetingMember,
-    Review,
+from ..models import AgendaItem, Meeting, MeetingMember
+from ..permissions import can_manage_review
+from .access import (
+    office_meeting,
+    readable_meeting,
+    reader_jurisdiction,
+    seated_item,
+    visible_review,
 )
-from .access import office_jurisdiction, office_meeting
 
 
 @login_required
@@ -36,70 +38,51 @@ def votes(request):
 @login_required
 @require_POST
 def vote(request, item_id):
-    item = get_object_or_404(
-        AgendaItem.objects.filter(meeting__members__user=request.user).select_related(
-            "meeting", "review__project__department"
-        ),
-        pk=item_id,
-    )
-    error = None
-    try:
-        services.vote_cast(
+    item = seated_item(request.user, item_id)
+    _, error = outcome(
+        lambda: services.vote_cast(
             item=item,
             member=request.user,
             choice=request.POST.get("choice", ""),
             conditions=clean_text(request.POST.get("conditions"), label="附加条件"),
             by=request.user,
         )
-    except WorkflowError as exc:
-        error = str(exc)
+    )
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error)
+        return redirect("review:votes")
     mine = selectors.my_votes(request.user, [item])
     context = {"item": item, "vote": mine.get(item.pk), "error": error, "just_cast": not error}
-    if request.headers.get("HX-Request"):
-        return render(request, "review/partials/_vote_row.html", context)
-    if error:
-        messages.error(request, error)
-    return redirect("review:votes")
+    return render(request, "review/partials/_vote_row.html", context)
 
 
 @login_required
 def meetings(request):
-    jurisdiction = office_jurisdiction(request.user)
-    form = MeetingForm(request.POST or None, jurisdiction_id=jurisdiction)
-    if request.method == "POST" and form.is_valid():
+    user = request.user
+    jurisdiction = reader_jurisdiction(user)
+    manage = can_manage_review(user, jurisdiction)
+    form = MeetingForm(request.POST or None, jurisdiction_id=jurisdiction) if manage else None
+    if request.method == "POST" and not manage:
+        raise PermissionDenied("只有牵头部门可以安排联审会议")
+    if form is not None and request.method == "POST" and form.is_valid():
         meeting = attempt(
             request,
             lambda: services.meeting_create(
-                jurisdiction=request.user.organisation.jurisdiction,
-                by=request.user,
-                **form.cleaned_data,
+                jurisdiction=user.organisation.jurisdiction, by=user, **form.cleaned_data
             ),
             "已安排联审会议",
         )
         if meeting:
             return redirect("review:meeting", pk=meeting.pk)
-    return render(
-        request,
-        "review/meeting_list.html",
-        {"meetings": Meeting.objects.filter(jurisdiction_id=jurisdiction), "form": form},
-    )
+    meetings = Meeting.objects.filter(jurisdiction_id=jurisdiction)
+    return render(request, "review/meeting_list.html", {"meetings": meetings, "form": form})
 
 
 @login_required
 def meeting(request, pk):
-    meeting = office_meeting(request.user, pk)
-    return render(
-        request,
-        "review/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "seats": meeting.members.select_related("user__organisation"),
-            "items": selectors.meeting_items(meeting),
-            "candidates": selectors.reviews_in_progress(
-                jurisdiction_id=meeting.jurisdiction_id
-            ).exclude(agenda_items__meeting=meeting),
-        },
-    )
+    meeting = readable_meeting(request.user, pk)
+    return render(request, "review/meeting_detail.html", pages.meeting_page(meeting, request.user))
 
 
 @login_required
@@ -126,7 +109,7 @@ def attendance(request, pk, seat_id):
 def agenda_add(request, pk):
     meeting = office_meeting(request.user, pk)
     review_id = request.POST.get("review", "")
-    review = get_object_or_404(Review, pk=review_id if review_id.isdigit() else 0)
+    review = visible_review(request.user, review_id if review_id.isdigit() else 0)
     attempt(
         request,
         lambda: services.agenda_add(meeting=meeting, review=review, by=request.user),
@@ -154,7 +137,7 @@ def decide(request, item_id):
     office_meeting(request.user, item.meeting_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择决定")
+        messages.error(request, form_errors(form, "请选择决定"))
         return redirect("review:detail", pk=item.review_id)
     data = form.cleaned_data
     attempt(

@@ -11,11 +11,8 @@ from core.http import attempt
 
 from .. import selectors, services
 from ..forms import score_form
-from ..models import (
-    PanelMember,
-)
-from ..permissions import can_score
-from .access import visible_review
+from ..models import PanelMember
+from .access import own_seat, visible_review
 
 
 @login_required
@@ -85,28 +82,21 @@ def mine(request):
 @login_required
 @require_POST
 def score(request, member_id):
-    member = get_object_or_404(
-        PanelMember.objects.select_related("panel__review__project", "expert"), pk=member_id
-    )
-    if not can_score(request.user, member) and member.expert.user_id != request.user.pk:
-        raise Http404
+    member = own_seat(request.user, member_id)
     project = member.panel.review.project
     criteria = selectors.criteria_for(
         jurisdiction_id=project.jurisdiction_id, occasion=member.panel.review.occasion
     )
     form = score_form(criteria)(request.POST, prefix=f"s{member.pk}")
-    if form.is_valid():
-        values = {code: form.cleaned_data[code] for code, _, _ in criteria}
-        attempt(
-            request,
-            lambda: services.score_submit(
-                member=member,
-                values=values,
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-            ),
-            f"已提交评分：{project.name}",
-        )
-    else:
+    if not form.is_valid():
         messages.error(request, "评分有误：每项须为0到100之间的数字")
+        return redirect("review:mine")
+    values = {code: form.cleaned_data[code] for code, _, _ in criteria}
+    attempt(
+        request,
+        lambda: services.score_submit(
+            member=member, values=values, comment=form.cleaned_data["comment"], by=request.user
+        ),
+        f"已提交评分：{project.name}",
+    )
     return redirect("review:mine")

@@ -4,20 +4,21 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from .. import documents, selectors
-from .access import office_jurisdiction, office_meeting, visible_review
+from .. import cycle, documents
+from .access import readable_meeting, reader_jurisdiction, visible_review
 
 
 @login_required
 def cycle_time(request):
-    jurisdiction = office_jurisdiction(request.user)
+    user = request.user
+    scope = {"user": user, "jurisdiction_id": reader_jurisdiction(user)}
     return render(
         request,
         "review/cycle_time.html",
         {
-            "steps": selectors.cycle_steps(jurisdiction_id=jurisdiction, finished=True),
-            "waiting": selectors.cycle_steps(jurisdiction_id=jurisdiction, finished=False),
-            "units": selectors.cycle_by_unit(jurisdiction_id=jurisdiction),
+            "steps": cycle.cycle_steps(**scope, finished=True),
+            "waiting": cycle.cycle_steps(**scope, finished=False),
+            "units": cycle.cycle_by_unit(**scope),
         },
     )
 
@@ -31,7 +32,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def report_pdf(request, pk):
     review = visible_review(request.user, pk)
-    return _pdf(documents.review_report(review), f"review-report-{review.pk}.pdf")
+    return _pdf(documents.review_report(review, request.user), f"review-report-{review.pk}.pdf")
 
 
 @login_required
@@ -44,5 +45,5 @@ def notice_pdf(request, pk):
 
 @login_required
 def minutes_pdf(request, pk):
-    meeting = office_meeting(request.user, pk)
+    meeting = readable_meeting(request.user, pk)
     return _pdf(documents.meeting_minutes(meeting), f"meeting-minutes-{meeting.pk}.pdf")

@@ -6,19 +6,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from core.http import attempt
+from core.http import attempt, form_errors
 from core.models import Role
 from projects.workflow import STATE_BADGES
 
-from .. import selectors, services
+from .. import pages, selectors, services
 from ..forms import DecisionForm, OpinionForm, RoundForm
-from ..models import (
-    Meeting,
-    Opinion,
-    ReviewTask,
-)
-from ..permissions import can_give_opinion, can_manage_review
-from ..similarity import similar_projects
+from ..models import Meeting, Opinion, ReviewTask
 from .access import office_jurisdiction, visible_review
 
 
@@ -29,20 +23,25 @@ def index(request):
         return redirect("review:votes" if user.has_role(Role.COMMITTEE) else "review:mine")
     jurisdiction = office_jurisdiction(user)
     form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if attempt(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
             request,
             lambda: services.round_create(
                 jurisdiction=user.organisation.jurisdiction, by=user, **form.cleaned_data
             ),
             "已设立评审批次",
-        ):
-            return redirect("review:index")
+        )
+    ):
+        return redirect("review:index")
+    todo = request.GET.get("todo", "")
     return render(
         request,
         "review/review_index.html",
         {
-            "reviews": selectors.reviews_in_progress(jurisdiction_id=jurisdiction),
+            "reviews": pages.reviews_in_progress(jurisdiction_id=jurisdiction, todo=todo),
+            "todo": todo if todo in pages.TODO_FILTERS else "",
             "rounds": selectors.rounds_for(jurisdiction_id=jurisdiction),
             "meetings": Meeting.objects.filter(jurisdiction_id=jurisdiction)[:10],
             "form": form,
@@ -55,47 +54,23 @@ def detail(request, pk):
     return _review_page(request, visible_review(request.user, pk))
 
 
+def _review_page(request, review, refused=None):
+    """The page; ``refused`` is (task id, form) of an opinion refused, shown as typed."""
+    context = pages.review_page(review, request.user)
+    context["tasks"] = [
+        (task, opinion, allowed, _opinion_form(task, opinion, refused) if allowed else None)
+        for task, opinion, allowed in context["tasks"]
+    ]
+    context["badge"] = STATE_BADGES[review.project.status]
+    context["decision_form"] = DecisionForm()
+    return render(request, "review/review_detail.html", context)
+
+
 def _opinion_form(task, opinion, refused):
     """The task's opinion form at the version shown; a refused one keeps what was typed."""
     if refused and refused[0] == task.pk:
         return refused[1]
     return OpinionForm(initial={"version": opinion.version if opinion else 0})
-
-
-def _review_page(request, review, refused=None):
-    user = request.user
-    panel = selectors.panel_for(review)
-    opinions = selectors.latest_opinions(review)
-    tasks = []
-    for t in review.tasks.select_related("organisation"):
-        opinion, can_give = opinions.get(t.function), can_give_opinion(user, t)
-        form = _opinion_form(t, opinion, refused) if can_give else None
-        tasks.append((t, opinion, can_give, form))
-    is_office = bool(can_manage_review(user, review.project.jurisdiction_id))
-    items = selectors.items_for(review)
-    return render(
-        request,
-        "review/review_detail.html",
-        {
-            "review": review,
-            "project": review.project,
-            "badge": STATE_BADGES[review.project.status],
-            "tasks": tasks,
-            "panel": panel,
-            "panel_members": selectors.panel_members(panel, user) if panel else [],
-            "panel_score": selectors.panel_score(panel) if panel and panel.closed_at else None,
-            "similar": similar_projects(review.project),
-            "items": items,
-            "decision_form": DecisionForm(),
-            "default_amount": selectors.default_approved_amount(review),
-            "is_office": is_office,
-            "open_meetings": Meeting.objects.filter(
-                jurisdiction_id=review.project.jurisdiction_id
-            ).exclude(items__review=review)[:10]
-            if is_office
-            else [],
-        },
-    )
 
 
 @login_required
@@ -104,29 +79,27 @@ def opinion(request, task_id):
     task = get_object_or_404(ReviewTask.objects.select_related("review"), pk=task_id)
     review = visible_review(request.user, task.review_id)
     form = OpinionForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        signed = attempt(
-            request,
-            lambda: services.opinion_sign(
-                task=task,
-                version=data["version"],
-                conclusion=data["conclusion"],
-                text=data["text"],
-                recommended_amount=data["recommended_amount"]
-                if request.POST.get("recommended_amount")
-                else None,
-                attachment=data["attachment"],
-                correction_reason=data["correction_reason"],
-                by=request.user,
-            ),
-            "意见已签署",
-        )
-        if signed:
-            return redirect("review:detail", pk=review.pk)
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+    elif attempt(request, lambda: _sign(task, form, request), "意见已签署"):
+        return redirect("review:detail", pk=review.pk)
     return _review_page(request, review, refused=(task.pk, form))
+
+
+def _sign(task, form, request):
+    data = form.cleaned_data
+    return services.opinion_sign(
+        task=task,
+        version=data["version"],
+        conclusion=data["conclusion"],
+        text=data["text"],
+        recommended_amount=data["recommended_amount"]
+        if request.POST.get("recommended_amount")
+        else None,
+        attachment=data["attachment"],
+        correction_reason=data["correction_reason"],
+        by=request.user,
+    )
 
 
 @login_required

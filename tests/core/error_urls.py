@@ -11,12 +11,17 @@ def refuse(request):
     raise PermissionDenied("只有牵头部门可以设立评审批次")
 
 
+def refuse_bare(request):
+    raise PermissionDenied
+
+
 def crash(request):
     raise OperationalError("could not connect to server")
 
 
 urlpatterns = [
     path("test-errors/403/", refuse),
+    path("test-errors/403-bare/", refuse_bare),
     path("test-errors/500/", crash),
     *site_urlpatterns,
 ]

@@ -32,12 +32,21 @@ def test_permission_denied_shows_the_chinese_403_with_its_reason(client):
     _in_layout(html)
 
 
-def test_bare_permission_denied_in_a_real_view_gets_the_generic_reason(client):
-    client.force_login(Actors().officer)  # not the office: review meetings are refused
-    response = client.get(reverse("review:meetings"))
+def test_bare_permission_denied_gets_the_generic_reason(client):
+    client.force_login(Actors().officer)
+    response = client.get("/test-errors/403-bare/")
     html = response.content.decode()
     assert response.status_code == 403
     assert "您没有权限访问此页面或执行此操作" in html
+    _in_layout(html)
+
+
+def test_a_real_view_refuses_in_chinese_naming_who_may(client):
+    client.force_login(Actors().officer)  # a department: review meetings are refused
+    response = client.get(reverse("review:meetings"))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "只有牵头部门、领导和审计部门可以查看联审会议和评审用时" in html
     _in_layout(html)
 
 
