@@ -1,7 +1,7 @@
 """R7 duplicate-investment check: the most similar existing projects (SPEC §4, §5).
 
 Chinese has no word boundaries, so texts are compared as sets of character bigrams with
-rapidfuzz (C speed). Candidates come from one ``values_list`` of names over all departments; a C-speed pass
+rapidfuzz (C speed). Candidates come from one ``values_list`` of names over the related jurisdictions; a C-speed pass
 on raw names shortlists them, then the shortlist's name and content bigrams are scored.
 """
 
@@ -34,10 +34,18 @@ def grams(text: str, n: int = 2) -> str:
 
 
 def similar_projects(project, *, limit: int = 5, min_score: float = 50) -> list[Similar]:
-    """Projects (any department, not drafts, not ``project`` itself) most like ``project``."""
+    """Projects most like ``project``: any department, not drafts, not ``project`` itself,
+    in the jurisdictions that could fund the same thing twice (its own, the one above it and
+    those below it: a district duplicating a city platform is the classic case)."""
+    from django.db.models import Q
+
     from projects.models import Project
 
-    candidates = Project.objects.exclude(status="draft").exclude(pk=project.pk)
+    j = project.jurisdiction
+    related = Q(jurisdiction_id=j.pk) | Q(jurisdiction__parent_id=j.pk)
+    if j.parent_id:
+        related |= Q(jurisdiction_id=j.parent_id)
+    candidates = Project.objects.filter(related).exclude(status="draft").exclude(pk=project.pk)
     rows = list(candidates.values_list("pk", "name"))
     if not rows:
         return []

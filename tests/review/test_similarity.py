@@ -2,7 +2,7 @@ import pytest
 
 from projects import rules
 from review.similarity import grams, similar_projects
-from tests.factories import Actors, draft_project, project_in
+from tests.factories import Actors, JurisdictionFactory, draft_project, project_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +38,16 @@ def test_r7_passes_for_distinct_projects():
     mine = draft_project(actors, name="政务云基础设施扩容")
     result = next(r for r in rules.preflight(mine) if r.rule.id == "R7")
     assert result.status == rules.PASS
+
+
+def test_candidates_come_from_the_jurisdiction_above_and_below_only():
+    city = Actors()
+    district = Actors(JurisdictionFactory(code="hz", name="海州区", level="district"))
+    district.jurisdiction.parent = city.jurisdiction
+    district.jurisdiction.save()
+    elsewhere = Actors(JurisdictionFactory(code="zz", name="株洲市"))
+    project_in(district, "submitted", name="统一电子证照管理系统（海州）")
+    project_in(elsewhere, "submitted", name="统一电子证照管理系统（株洲）")
+    mine = draft_project(city, name="统一电子证照管理系统")
+    names = {s.name for s in similar_projects(mine)}
+    assert names == {"统一电子证照管理系统（海州）"}
