@@ -61,37 +61,43 @@ def detail(request, pk):
     return render(request, "projects/project_detail.html", project_page(project, request.user))
 
 
-def _edit(request, project):
+def _bound_forms(request, project):
+    """The proposal form and its data-resource rows, bound to the POST when there is one."""
     user = request.user
     jurisdiction = project.jurisdiction if project else user.organisation.jurisdiction
-    form = ProjectForm(
-        request.POST or None, instance=project or Project(), jurisdiction=jurisdiction
+    data = request.POST or None
+    instance = project or Project(jurisdiction=jurisdiction, department=user.organisation)
+    form = ProjectForm(data, instance=instance, jurisdiction=jurisdiction)
+    initial = None if data else data_resource_initial(project)
+    formset = DataResourceFormSet(data, initial=initial, prefix="data")
+    return form, formset
+
+
+def _save_draft(request, project, form, formset):
+    return attempt(
+        request,
+        lambda: services.project_save_draft(
+            by=request.user,
+            project=project,
+            version=form.cleaned_data["version"],
+            fields=form.service_fields(),
+            platforms=form.cleaned_data["common_platforms"],
+            data_resources=data_resource_rows(formset),
+        ),
+        "已保存草稿",
     )
-    formset = DataResourceFormSet(
-        request.POST or None, initial=data_resource_initial(project), prefix="data"
-    )
+
+
+def _edit(request, project):
+    form, formset = _bound_forms(request, project)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = attempt(
-            request,
-            lambda: services.project_save_draft(
-                by=user,
-                project=project,
-                version=form.cleaned_data["version"],
-                fields=form.service_fields(),
-                platforms=form.cleaned_data["common_platforms"],
-                data_resources=data_resource_rows(formset),
-            ),
-            "已保存草稿",
-        )
+        saved = _save_draft(request, project, form, formset)
         if saved:
             return redirect("projects:detail", pk=saved.pk)
     elif request.method == "POST":
         messages.error(request, "保存失败：请按红色提示修改后再保存")
-    return render(
-        request,
-        "projects/project_form.html",
-        {"form": form, "formset": formset, "project": project},
-    )
+    context = {"form": form, "formset": formset, "project": project}
+    return render(request, "projects/project_form.html", context)
 
 
 @login_required
@@ -121,36 +127,45 @@ def preflight(request):
     if pk and not pk.isdigit():
         raise Http404
     project = selectors.project_for_detail(user=request.user, pk=pk) if pk else None
-    user = request.user
-    if project is None and user.organisation_id is None:
+    if project is None and request.user.organisation_id is None:
         raise Http404
-    jurisdiction = project.jurisdiction if project else user.organisation.jurisdiction
-    form = ProjectForm(request.POST, instance=project or Project(), jurisdiction=jurisdiction)
-    formset = DataResourceFormSet(request.POST, prefix="data")
+    form, formset = _bound_forms(request, project)
+    context = {
+        "results": rules.evaluate(_unsaved_facts(form, formset, project)),
+        "live": True,
+        "form_errors": _form_errors(form),
+    }
+    return render(request, "projects/partials/_rules.html", context)
+
+
+def _unsaved_facts(form, formset, project):
+    """Rule facts for what the form holds now, with the saved project's files and notes."""
     facts = rules.Facts(project=_unsaved_copy(form, project))
     if project:
         existing = rules.facts_for(project)
-        facts.attachment_kinds, facts.justifications = (
-            existing.attachment_kinds,
-            existing.justifications,
-        )
+        facts.attachment_kinds = existing.attachment_kinds
+        facts.justifications = existing.justifications
     facts.data_resource_count = len(data_resource_rows(formset)) if formset.is_valid() else 0
     facts.platform_count = len(form.cleaned_data.get("common_platforms") or [])
-    errors = [
+    return facts
+
+
+def _form_errors(form) -> list[str]:
+    return [
         f"{form.fields[name].label}：{e}" if name in form.fields else e
         for name, errs in form.errors.items()
         for e in errs
     ]
-    return render(
-        request,
-        "projects/partials/_rules.html",
-        {"results": rules.evaluate(facts), "live": True, "form_errors": errors},
-    )
 
 
 def _unsaved_copy(form, project):
     form.is_valid()
-    copy = Project(jurisdiction_id=form.instance.jurisdiction_id)
+    # The saved project's id and owners, so R7 skips the project itself and knows its department.
+    copy = Project(
+        pk=project.pk if project else None,
+        jurisdiction_id=form.instance.jurisdiction_id,
+        department_id=form.instance.department_id,
+    )
     for name, value in form.cleaned_data.items():
         if name != "common_platforms":
             setattr(copy, name, value)

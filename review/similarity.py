@@ -39,12 +39,12 @@ def similar_projects(project, *, limit: int = 5, min_score: float = 50) -> list[
     those below it: a district duplicating a city platform is the classic case)."""
     from django.db.models import Q
 
+    from core.models import Jurisdiction
     from projects.models import Project
 
-    j = project.jurisdiction
-    related = Q(jurisdiction_id=j.pk) | Q(jurisdiction__parent_id=j.pk)
-    if j.parent_id:
-        related |= Q(jurisdiction_id=j.parent_id)
+    j = project.jurisdiction_id
+    parent = Jurisdiction.objects.filter(pk=j).values("parent_id")  # a subquery, not a query
+    related = Q(jurisdiction_id=j) | Q(jurisdiction__parent_id=j) | Q(jurisdiction_id__in=parent)
     candidates = Project.objects.filter(related).exclude(status="draft").exclude(pk=project.pk)
     rows = list(candidates.values_list("pk", "name"))
     if not rows:

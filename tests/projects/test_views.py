@@ -253,6 +253,23 @@ def test_preflight_partial_evaluates_unsaved_form(client, actors):
     assert not Project.objects.exists()
 
 
+def test_live_preflight_of_a_returned_project_does_not_find_itself_in_r7(client, actors):
+    project = project_in(actors, "returned", name="统一电子证照管理系统")
+    _login(client, actors.officer)
+    response = client.post(
+        reverse("projects:preflight"),
+        {
+            "project_id": str(project.pk),
+            "name": "统一电子证照管理系统",
+            "data-TOTAL_FORMS": "0",
+            "data-INITIAL_FORMS": "0",
+        },
+    )
+    html = response.content.decode()
+    assert 'data-rule="R7" data-status="pass"' in html
+    assert "未发现相似项目" in html
+
+
 def test_action_refusal_shows_message_and_changes_nothing(client, actors):
     project = project_in(actors, "submitted")
     _login(client, actors.office)
