@@ -204,6 +204,9 @@ class IdAllocator:
     def __init__(self):
         self._next = {}
 
+    def reset(self):
+        self._next = {}
+
     def take(self, model, n=1) -> range:
         table = model._meta.db_table
         if table not in self._next:
