@@ -195,19 +195,27 @@ IN_REVIEW = {"review__status": "open", "review__project__status": "in_review"}
 
 
 def my_opinion_tasks(user):
-    return ReviewTask.objects.filter(
-        organisation_id=user.organisation_id, completed_at__isnull=True, **IN_REVIEW
-    ).select_related("review__project__department")
+    return (
+        ReviewTask.objects.filter(
+            organisation_id=user.organisation_id, completed_at__isnull=True, **IN_REVIEW
+        )
+        .select_related("review__project__department")
+        .order_by("assigned_at", "pk")
+    )
 
 
 def my_panel_seats(user):
-    return PanelMember.objects.filter(
-        expert__user=user,
-        replaced_at__isnull=True,
-        scored_at__isnull=True,
-        panel__closed_at__isnull=True,
-        **{f"panel__{k}": v for k, v in IN_REVIEW.items()},
-    ).select_related("panel__review__project__department")
+    return (
+        PanelMember.objects.filter(
+            expert__user=user,
+            replaced_at__isnull=True,
+            scored_at__isnull=True,
+            panel__closed_at__isnull=True,
+            **{f"panel__{k}": v for k, v in IN_REVIEW.items()},
+        )
+        .select_related("panel__review__project__department")
+        .order_by("assigned_at", "pk")
+    )
 
 
 def my_vote_items(user):
