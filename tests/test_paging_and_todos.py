@@ -77,3 +77,29 @@ def test_review_pages_do_not_grow_queries_with_rows(actors, client, url):
     for i in range(1, 4):
         project_in(actors, "in_review", name=f"评审项目{i}")
     assert queries() == small
+
+
+def test_meeting_page_tallies_every_item_in_constant_queries(actors, client):
+    from review import services
+    from tests.factories import make_committee, meeting_with
+
+    members = make_committee(actors, 3)
+    meeting = meeting_with(actors, members)
+
+    def queries():
+        client.force_login(actors.office)
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("review:meeting", args=[meeting.pk]))
+        assert page.status_code == 200
+        return len(ctx)
+
+    def add_item(name):
+        review = project_in(actors, "in_review", name=name).reviews.get()
+        item = services.agenda_add(meeting=meeting, review=review, by=actors.office)
+        services.vote_cast(item=item, member=members[0], choice="approve", by=members[0])
+
+    add_item("议题项目0")
+    small = queries()
+    for i in range(1, 4):
+        add_item(f"议题项目{i}")
+    assert queries() == small
