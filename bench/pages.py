@@ -3,7 +3,10 @@
 ``python bench/pages.py [name ...]`` against the database in ``DATABASE_URL`` (e.g. the demo
 multiplied by ``bench/clone_demo.py``). Each page is requested ``BENCH_RUNS`` times,
 interleaved with its floor: a bare JSON view of the same rows (same login, scope, filter,
-order and 50-row slice). Prints median ms, queries and the floor.
+order and 50-row slice) for the ledger, the detail page and the disbursement list; the other
+pages are set against ``/floor/empty/`` (login, session and middleware only), a lower bound,
+until ``manage.py bench`` (branch i8-data) gives each its own floor. Prints median ms, p95,
+queries, floor, ratio and response size.
 """
 
 import json
