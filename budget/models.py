@@ -173,10 +173,15 @@ class Disbursement(DisbursementWorkflow):
 
     class Meta:
         verbose_name = verbose_name_plural = "拨付申请"
-        ordering = ["-updated_at"]
+        ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["budget_line", "status"]),
+            # the list's order (newest first), whole and by status (the to-do links)
+            models.Index(fields=["-updated_at", "-id"], name="disbursement_recent_idx"),
+            models.Index(
+                fields=["status", "-updated_at", "-id"], name="disbursement_status_recent_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 from core.http import attempt, form_errors
 from core.models import Jurisdiction
 from core.money import to_wan
+from core.paging import page_query, paginate
 
 from . import exports, selectors, services
 from .forms import (
@@ -49,7 +49,8 @@ def overview(request):
             "funds": selectors.funds_overview(jurisdiction_id=user.jurisdiction_id, year=year)
             if pool
             else [],
-            "awaiting": selectors.projects_awaiting_funding(user=user),
+            "awaiting": paginate(request, selectors.projects_awaiting_funding(user=user)),
+            "query": page_query(request),
             "can_manage": can_manage_fund(user, user.jurisdiction_id),
             "fund_form": FundForm(initial={"year": year}),
             "totals": selectors.execution_totals(rows),
@@ -168,13 +169,12 @@ def disbursements(request):
     status = [s for s in request.GET.getlist("status") if s in State.values]
     narrow = {k: int(v) for k in LIST_NARROWING if (v := request.GET.get(k, "")).isdigit()}
     rows = selectors.disbursement_list(user=request.user, status=status, **narrow)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = "&".join([*(f"status={s}" for s in status), *(f"{k}={v}" for k, v in narrow.items())])
     return render(
         request,
         "budget/disbursement_list.html",
         {
-            "page": page,
+            "page": paginate(request, rows),
             "query": query,
             "status": status,
             "states": State.choices,

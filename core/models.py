@@ -228,7 +228,11 @@ class Notification(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "通知"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # a reader's notifications newest first (the paged list)
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+        ]
 
     def __str__(self):
         return self.text

@@ -78,7 +78,9 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["department"].queryset = departments or Organisation.objects.none()
+        self.filters["department"].queryset = (
+            Organisation.objects.none() if departments is None else departments
+        )
         for name in ("category", "channel", "protection_level", "sort"):
             self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.form.fields["sort"].choices = SORT_CHOICES

@@ -5,8 +5,9 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from core.models import Role
-from core.todo import TodoItem, todo_provider
+from core.todo import TodoItem, todo_provider, todo_stamp
 
+from .models import Project
 from .selectors import project_list
 
 
@@ -31,3 +32,9 @@ def project_todos(user):
             query = f"awaiting_confirmation=true&department={user.organisation_id}"
             items.append(_ledger_item(user, "待负责人确认的申报", query, "bi-pen"))
     return items
+
+
+@todo_stamp
+def last_project_edit():
+    """Draft edits without money changes are not audited but move the head's to-dos."""
+    return Project.objects.order_by("-updated_at").values("updated_at")[:1]

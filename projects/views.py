@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.http import attempt, form_errors
+from core.paging import page_query, paginate
 
 from . import rules, selectors, services
 from .exports import ledger_workbook
@@ -27,22 +27,18 @@ from .permissions import (
 )
 from .workflow import STATE_BADGES
 
-PAGE_SIZE = 50
-
 
 @login_required
 def ledger(request):
     filterset = selectors.project_list(user=request.user, filters=request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "projects/project_ledger.html",
         {
             "filter": filterset,
-            "page": page,
-            "query": query.urlencode(),
+            "departments": filterset.filters["department"].queryset,
+            "page": paginate(request, filterset.qs),
+            "query": page_query(request),
             "badges": STATE_BADGES,
             "can_create": can_create_project(request.user),
         },

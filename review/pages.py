@@ -3,6 +3,8 @@
 
 from django.db.models import Count, Q
 
+from core.paging import PAGE_SIZE
+
 from .models import Meeting, Review
 from .permissions import (
     can_add_to_agenda,
@@ -70,9 +72,10 @@ def meeting_page(meeting, user) -> dict:
             (item, tally, can_close_item(user, item), can_record_decision(user, item))
             for item, tally in meeting_items(meeting)
         ],
+        # the reviews waiting longest, one page of them (the office adds a few per meeting)
         "candidates": reviews_in_progress(jurisdiction_id=meeting.jurisdiction_id).exclude(
             agenda_items__meeting=meeting
-        )
+        )[:PAGE_SIZE]
         if manage
         else [],
     }

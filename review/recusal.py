@@ -52,8 +52,3 @@ def member_recusals(user, prefix="") -> Q:
     if not user.organisation_id:
         return Q(pk__in=[])
     return Q(**{f"{prefix}department_id": user.organisation_id})
-
-
-def recused_seats(department_id) -> Q:
-    """Over MeetingMember: the seats recused from an item of ``department_id``'s project."""
-    return Q(user__organisation_id=department_id)

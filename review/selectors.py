@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from core.models import ReviewFunction
@@ -21,9 +21,10 @@ from .models import (
     ReviewRound,
     ReviewSettings,
     ReviewTask,
+    Vote,
 )
 from .permissions import can_see_reviewer_identities
-from .recusal import member_recusals, recused_seats
+from .recusal import member_recusals, member_recused
 
 TWO = Decimal("0.01")
 
@@ -161,31 +162,33 @@ def vote_result(approve: int, reject: int, send_back: int, rule: str) -> str:
 
 
 def item_tally(item: AgendaItem) -> Tally:
-    """Count attendance, recusals and valid votes in the database, then apply the rules."""
-    department = item.review.project.department_id
-    seats = MeetingMember.objects.filter(meeting_id=item.meeting_id).aggregate(
-        n_members=Count("id"),
-        n_present=Count("id", filter=Q(present=True)),
-        n_recused=Count("id", filter=Q(present=True) & recused_seats(department)),
-    )
-    present_ids = MeetingMember.objects.filter(meeting_id=item.meeting_id, present=True).exclude(
-        recused_seats(department)
-    )
-    votes = item.votes.filter(member_id__in=present_ids.values("user_id")).aggregate(
-        approve=Count("id", filter=Q(choice=Outcome.APPROVE)),
-        reject=Count("id", filter=Q(choice=Outcome.REJECT)),
-        send_back=Count("id", filter=Q(choice=Outcome.SEND_BACK)),
-    )
-    settings = settings_for(item.meeting.jurisdiction_id)
+    """Count attendance, recusals and valid votes of one item, then apply the rules."""
+    seats = list(MeetingMember.objects.filter(meeting_id=item.meeting_id).select_related("user"))
+    return _tally(item, seats, list(item.votes.all()), settings_for(item.meeting.jurisdiction_id))
+
+
+def _tally(item, seats, votes, settings) -> Tally:
+    """The tally from the meeting's seats and the item's votes (no query: a meeting's page
+    tallies every item from one load of each)."""
+    project = item.review.project
+    present = [seat for seat in seats if seat.present]
+    recused = {seat.user_id for seat in present if member_recused(seat.user, project)}
+    counted = {seat.user_id for seat in present} - recused
+    choices = [vote.choice for vote in votes if vote.member_id in counted]
+    counts = {
+        "approve": choices.count(Outcome.APPROVE),
+        "reject": choices.count(Outcome.REJECT),
+        "send_back": choices.count(Outcome.SEND_BACK),
+    }
     return Tally(
-        members=seats["n_members"],
-        present=seats["n_present"],
-        recused=seats["n_recused"],
-        quorum_met=quorum_met(seats["n_present"], seats["n_members"], settings),
+        members=len(seats),
+        present=len(present),
+        recused=len(recused),
+        quorum_met=quorum_met(len(present), len(seats), settings),
         result=vote_result(
-            votes["approve"], votes["reject"], votes["send_back"], settings.approval_rule
+            counts["approve"], counts["reject"], counts["send_back"], settings.approval_rule
         ),
-        **votes,
+        **counts,
     )
 
 
@@ -195,19 +198,27 @@ IN_REVIEW = {"review__status": "open", "review__project__status": "in_review"}
 
 
 def my_opinion_tasks(user):
-    return ReviewTask.objects.filter(
-        organisation_id=user.organisation_id, completed_at__isnull=True, **IN_REVIEW
-    ).select_related("review__project__department")
+    return (
+        ReviewTask.objects.filter(
+            organisation_id=user.organisation_id, completed_at__isnull=True, **IN_REVIEW
+        )
+        .select_related("review__project__department")
+        .order_by("assigned_at", "pk")
+    )
 
 
 def my_panel_seats(user):
-    return PanelMember.objects.filter(
-        expert__user=user,
-        replaced_at__isnull=True,
-        scored_at__isnull=True,
-        panel__closed_at__isnull=True,
-        **{f"panel__{k}": v for k, v in IN_REVIEW.items()},
-    ).select_related("panel__review__project__department")
+    return (
+        PanelMember.objects.filter(
+            expert__user=user,
+            replaced_at__isnull=True,
+            scored_at__isnull=True,
+            panel__closed_at__isnull=True,
+            **{f"panel__{k}": v for k, v in IN_REVIEW.items()},
+        )
+        .select_related("panel__review__project__department")
+        .order_by("assigned_at", "pk")
+    )
 
 
 def my_vote_items(user):
@@ -259,12 +270,15 @@ def items_for(review):
 
 def meeting_items(meeting) -> list[tuple]:
     """(item, tally) for each agenda item: the live count while open, the record once closed."""
-    items = meeting.items.select_related("review__project__department", "meeting")
-    return [(item, item_tally(item)) for item in items]
+    items = list(meeting.items.select_related("review__project__department", "meeting"))
+    seats = list(meeting.members.select_related("user"))
+    votes = {}
+    for vote in Vote.objects.filter(item__meeting=meeting):
+        votes.setdefault(vote.item_id, []).append(vote)
+    settings = settings_for(meeting.jurisdiction_id)
+    return [(item, _tally(item, seats, votes.get(item.pk, []), settings)) for item in items]
 
 
 def my_votes(user, items) -> dict:
-    from .models import Vote
-
     votes = Vote.objects.filter(member=user, item__in=[i.pk for i in items])
     return {v.item_id: v for v in votes}

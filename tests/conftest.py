@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from core import audit
@@ -15,6 +16,8 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Rolled-back tests reuse jurisdiction ids on SQLite; production codes never change.
     audit._CHAIN_NAMES.clear()
+    # ... and user ids and chain sequence numbers, which key the cached to-dos.
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-from core.todo import todos_for
+from core.todo import request_todos
 
 
 def navigation(request):
@@ -6,7 +6,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    todos = todos_for(user)
+    todos = request_todos(request)
     return {
         "nav_todos": todos,
         "nav_todo_total": sum(item.count for item in todos),

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from core.notifications import notifications_for
-from core.todo import todos_for
+from core.todo import request_todos
 from projects.models import Project
 from projects.selectors import project_status_counts
 from projects.workflow import STATE_BADGES, State
@@ -18,7 +18,7 @@ def home(request):
         request,
         "workspace/workspace.html",
         {
-            "todos": todos_for(user),
+            "todos": request_todos(request),
             "state_counts": [(s, label, counts.get(s, 0)) for s, label in State.choices],
             "total_projects": sum(counts.values()),
             "recent": recent,

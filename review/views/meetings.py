@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import clean_text
 from core.http import attempt, form_errors, outcome
+from core.paging import page_query, paginate
 
 from .. import pages, selectors, services
 from ..forms import DecisionForm, MeetingForm
@@ -23,15 +24,21 @@ from .access import (
     visible_review,
 )
 
+VOTE_ORDER = ("meeting__held_on", "order", "pk")
+
 
 @login_required
 def votes(request):
-    items = list(selectors.my_vote_items(request.user))
-    mine = selectors.my_votes(request.user, items)
+    page = paginate(request, selectors.my_vote_items(request.user).order_by(*VOTE_ORDER))
+    mine = selectors.my_votes(request.user, page.object_list)
     return render(
         request,
         "review/vote_list.html",
-        {"rows": [(item, mine.get(item.pk)) for item in items]},
+        {
+            "rows": [(item, mine.get(item.pk)) for item in page],
+            "page": page,
+            "query": page_query(request),
+        },
     )
 
 
@@ -75,8 +82,14 @@ def meetings(request):
         )
         if meeting:
             return redirect("review:meeting", pk=meeting.pk)
-    meetings = Meeting.objects.filter(jurisdiction_id=jurisdiction)
-    return render(request, "review/meeting_list.html", {"meetings": meetings, "form": form})
+    meetings = paginate(
+        request, Meeting.objects.filter(jurisdiction_id=jurisdiction).order_by("-held_on", "-pk")
+    )
+    return render(
+        request,
+        "review/meeting_list.html",
+        {"page": meetings, "query": page_query(request), "form": form},
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import clean_text
 from core.http import attempt
+from core.paging import page_query, paginate
 
 from .. import selectors, services
 from ..forms import score_form
@@ -60,22 +61,31 @@ def panel_close(request, pk):
     return redirect("review:detail", pk=pk)
 
 
+SEAT_PAGE = "seat_page"
+
+
 @login_required
 def mine(request):
     """A reviewing unit's opinions to give and an expert's projects to score."""
     user = request.user
-    seats = list(selectors.my_panel_seats(user))
+    seats = paginate(request, selectors.my_panel_seats(user), param=SEAT_PAGE)
+    criteria = {}  # one query per (jurisdiction, occasion) on the page, not per seat
     forms = []
     for seat in seats:
-        project = seat.panel.review.project
-        criteria = selectors.criteria_for(
-            jurisdiction_id=project.jurisdiction_id, occasion=seat.panel.review.occasion
-        )
-        forms.append((seat, score_form(criteria)(prefix=f"s{seat.pk}")))
+        key = (seat.panel.review.project.jurisdiction_id, seat.panel.review.occasion)
+        if key not in criteria:
+            criteria[key] = selectors.criteria_for(jurisdiction_id=key[0], occasion=key[1])
+        forms.append((seat, score_form(criteria[key])(prefix=f"s{seat.pk}")))
     return render(
         request,
         "review/review_mine.html",
-        {"tasks": selectors.my_opinion_tasks(user), "seats": forms},
+        {
+            "tasks": paginate(request, selectors.my_opinion_tasks(user)),
+            "task_query": page_query(request),
+            "seat_page": seats,
+            "seat_query": page_query(request, SEAT_PAGE),
+            "seats": forms,
+        },
     )
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.http import attempt, form_errors
 from core.models import Role
+from core.paging import page_query, paginate
 from projects.workflow import STATE_BADGES
 
 from .. import pages, selectors, services
@@ -40,7 +41,10 @@ def index(request):
         request,
         "review/review_index.html",
         {
-            "reviews": pages.reviews_in_progress(jurisdiction_id=jurisdiction, todo=todo),
+            "reviews": paginate(
+                request, pages.reviews_in_progress(jurisdiction_id=jurisdiction, todo=todo)
+            ),
+            "query": page_query(request),
             "todo": todo if todo in pages.TODO_FILTERS else "",
             "rounds": selectors.rounds_for(jurisdiction_id=jurisdiction),
             "meetings": Meeting.objects.filter(jurisdiction_id=jurisdiction)[:10],

@@ -149,7 +149,7 @@ def _queries(client, url):
     return len(ctx), response
 
 
-LEDGER_QUERIES = 15  # session, user, roles, scope, page, count, nav to-dos and unread
+LEDGER_QUERIES = 15  # session, user, roles, scope, page, count, to-do stamp, to-dos, unread
 
 
 @pytest.mark.parametrize("rows", [3, 30])
