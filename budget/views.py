@@ -289,7 +289,8 @@ def execution_export(request):
     rows = selectors.execution(
         user=request.user, year=year, group=group, to_date=timezone.localdate()
     )
-    return exports.execution_workbook(rows=rows, group=group, year=year)
+    totals = selectors.execution_totals(rows)
+    return exports.execution_workbook(rows=rows, group=group, year=year, totals=totals)
 
 
 @login_required
