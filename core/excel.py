@@ -18,12 +18,13 @@ import datetime
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import quote
 
 import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
 from xlsxwriter.utility import xl_col_to_name
+
+from .http import attachment_disposition
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -166,17 +167,6 @@ def _total_row(sheet, last, kinds, styles, totals, sums):
             sheet.write_formula(row, col, formula, styles[kind], float(sums[col]))
         else:
             sheet.write_blank(row, col, None, styles[kind])
-
-
-def attachment_disposition(filename: str, *, inline=False) -> str:
-    """Content-Disposition for a Chinese file name (RFC 6266 with RFC 5987 ``filename*``) and
-    an ASCII fallback for clients that ignore ``filename*``."""
-    fallback = filename.encode("ascii", "ignore").decode().strip(" -_.（）") or "download"
-    suffix = filename[filename.rfind(".") :] if "." in filename else ""
-    if suffix and not fallback.endswith(suffix):
-        fallback += suffix
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def workbook_response(*, filename, title, columns, rows, subtitle="", totals=None):

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.excel import Column, attachment_disposition, write_workbook
+from core.excel import Column, write_workbook
+from core.http import attachment_disposition
 from projects import services
 from tests.factories import Actors, complete_fields
 
