@@ -101,7 +101,7 @@ def project_list_in_budget(request, pk):
             lambda: services.list_in_budget(
                 project=project, allocations=form.allocations(), by=request.user
             ),
-            "已列入预算",
+            "已纳入预算",
         )
     return redirect("budget:project", pk=pk)
 

@@ -58,11 +58,11 @@ class Jurisdiction(models.Model):
 class ReviewFunction(models.TextChoices):
     """What a reviewing unit checks; review assigns its required opinions by these."""
 
-    SECURITY = "security", "网信（安全）"
-    CRYPTOGRAPHY = "cryptography", "密码"
-    TECHNICAL = "technical", "工信（技术）"
-    INVESTMENT = "investment", "发改（投资）"
-    FISCAL = "fiscal", "财政（财评）"
+    SECURITY = "security", "安全审查意见"
+    CRYPTOGRAPHY = "cryptography", "密码应用审查意见"
+    TECHNICAL = "technical", "技术方案审查意见"
+    INVESTMENT = "investment", "投资审核意见"
+    FISCAL = "fiscal", "财政评审意见"
 
 
 class Organisation(models.Model):
@@ -74,7 +74,7 @@ class Organisation(models.Model):
         AUDIT = "audit", "审计部门"
         LEADING_GROUP = "leading_group", "领导小组"
         EXPERT_EMPLOYER = "expert_employer", "专家所在单位"
-        OPERATOR = "operator", "系统运维"
+        OPERATOR = "operator", "运营单位"
 
     code = models.SlugField("代码", max_length=48, unique=True)
     name = models.CharField("名称", max_length=64)

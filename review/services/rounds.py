@@ -147,7 +147,7 @@ def review_accept(*, project, by, comment: str = "", round=None):
         review_open(project=project, by=by, round=round)
     notify(
         users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
-        text=f"项目已受理，进入联合评审：{project.name}",
+        text=f"项目已受理，进入项目联审：{project.name}",
         url=f"/projects/{project.pk}/",
     )
     return project

@@ -9,7 +9,7 @@ from core.models import AuditEvent
 from core.permissions import WorkflowError
 from projects import services as project_services
 from review import selectors, services
-from review.models import Expert, Opinion, ReviewRound, Vote
+from review.models import Expert, Opinion, Outcome, ReviewRound, Vote
 from tests.factories import (
     Actors,
     OrganisationFactory,
@@ -297,7 +297,7 @@ def test_reject_and_send_back_follow_the_vote(actors, votes, decision):
 
 def test_decision_refused_when_it_contradicts_the_vote(actors):
     item = ready_for_decision(actors, votes=("reject", "reject", "approve"))
-    with pytest.raises(WorkflowError, match="与会议表决结果“不同意（不予通过）”不一致"):
+    with pytest.raises(WorkflowError, match=f"与会议表决结果“{Outcome.REJECT.label}”不一致"):
         services.review_decide(item=item, decision="approve", by=actors.office)
     item.review.project.refresh_from_db()
     assert item.review.project.status == "in_review"
