@@ -95,22 +95,50 @@ def _page_setup(sheet, *, title, subtitle, columns):
         sheet.set_column(index, index, column.width)
 
 
-def _write_value(sheet, row, col, value, kind, styles):
-    if value is None or value == "":
-        sheet.write_blank(row, col, None, styles[kind])
-    elif isinstance(value, str):
-        style = styles["quoted"] if value.startswith(FORMULA_PREFIXES) else styles["text"]
-        sheet.write_string(row, col, value, style)
-    elif isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
+def _text_writer(sheet, styles):
+    plain, quoted = styles["text"], styles["quoted"]
+
+    def write(row, col, value):
+        if not isinstance(value, str):
+            value = str(value)
+        sheet.write_string(row, col, value, quoted if value.startswith(FORMULA_PREFIXES) else plain)
+
+    return write
+
+
+def _number_writer(sheet, style):
+    def write(row, col, value):
+        sheet.write_number(row, col, float(value), style)
+
+    return write
+
+
+def _date_writer(sheet, style):
+    def write(row, col, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             value = timezone.make_naive(value)
-        sheet.write_datetime(row, col, value, styles[kind])
-    elif isinstance(value, datetime.date):
-        sheet.write_datetime(row, col, value, styles[kind])
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, "是" if value else "否", styles["text"])
-    else:
-        sheet.write_number(row, col, float(value), styles[kind])
+        sheet.write_datetime(row, col, value, style)
+
+    return write
+
+
+def _writers(sheet, kinds, styles):
+    """One writer per column, chosen once by the column's kind (not per cell)."""
+    writers = []
+    for kind in kinds:
+        if kind == "text":
+            writers.append(_text_writer(sheet, styles))
+        elif kind in ("date", "datetime"):
+            writers.append(_date_writer(sheet, styles[kind]))
+        else:
+            writers.append(_number_writer(sheet, styles[kind]))
+    return writers
+
+
+def _write_row(writers, row, values):
+    for col, value in enumerate(values):
+        if value is not None and value != "":
+            writers[col](row, col, value)
 
 
 def write_workbook(target, *, title, columns, rows, subtitle="", totals=None) -> int:
@@ -140,10 +168,10 @@ def write_workbook(target, *, title, columns, rows, subtitle="", totals=None) ->
         sheet.write_string(0, col, column.header, styles["header"])
     summed = [i for i, c in enumerate(columns) if c.total]
     sums = dict.fromkeys(summed, Decimal(0))
+    writers = _writers(sheet, kinds, styles)
     count = 0
     for count, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            _write_value(sheet, count, col, value, kinds[col], styles)
+        _write_row(writers, count, values)
         for col in summed:
             if values[col] is not None:
                 sums[col] += Decimal(values[col])
@@ -156,11 +184,14 @@ def write_workbook(target, *, title, columns, rows, subtitle="", totals=None) ->
 
 def _total_row(sheet, last, kinds, styles, totals, sums):
     row = last + 1
+    writers = _writers(sheet, kinds, styles)
     for col, kind in enumerate(kinds):
         if col == 0:
             sheet.write_string(row, col, TOTAL_LABEL, styles["text"])
+        elif totals is not None and totals[col] is not None:
+            writers[col](row, col, totals[col])
         elif totals is not None:
-            _write_value(sheet, row, col, totals[col], kind, styles)
+            sheet.write_blank(row, col, None, styles[kind])
         elif col in sums:
             letter = xl_col_to_name(col)
             formula = f"=SUM({letter}2:{letter}{last + 1})" if last else "=0"
