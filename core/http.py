@@ -39,9 +39,7 @@ def form_errors(form, default="输入有误") -> str:
 def attachment_disposition(filename: str, *, inline=False) -> str:
     """Content-Disposition for a Chinese file name (RFC 6266 with RFC 5987 ``filename*``) and
     an ASCII fallback for clients that ignore ``filename*``."""
-    fallback = filename.encode("ascii", "ignore").decode().strip(" -_.（）") or "download"
     suffix = filename[filename.rfind(".") :] if "." in filename else ""
-    if suffix and not fallback.endswith(suffix):
-        fallback += suffix
+    fallback = filename if filename.isascii() else f"download{suffix}"
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.audit import audit_verify
 from core.models import AuditEvent
+from core.models import ReviewFunction as RF
 from core.permissions import WorkflowError
 from projects import services as project_services
 from review import selectors, services
@@ -322,7 +323,10 @@ def test_decision_refused_with_missing_opinions_or_open_panel_or_open_item(actor
     review = project.reviews.get()
     members = make_committee(actors, 3)
     item = _item(actors, members, project=project)
-    with pytest.raises(WorkflowError, match="尚缺书面意见：网信（安全）、工信（技术）、财政"):
+    with pytest.raises(
+        WorkflowError,
+        match="尚缺书面意见：" + "、".join(f.label for f in (RF.SECURITY, RF.TECHNICAL, RF.FISCAL)),
+    ):
         services.review_decide(item=item, decision="approve", by=actors.office)
     give_opinions(actors, review, fiscal_amount=Decimal("1"))
     with pytest.raises(WorkflowError, match="专家评审尚未结束"):
