@@ -220,7 +220,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.APPROVED,
         target=S.FUNDED,
         permission=by_predicate(can.can_fund_project),
-        custom={"label": "列入预算", "guards": [budget_allocated]},
+        custom={"label": "纳入预算", "guards": [budget_allocated]},
     )
     def list_in_budget(self):
         pass

@@ -71,7 +71,7 @@ EXPECTED = {
     "approve": ("同意立项", {"in_review"}, "approved", {"office"}, NOT_OFFICE),
     "reject": ("不予立项", {"in_review"}, "rejected", {"office"}, NOT_OFFICE),
     "send_back": ("退回补充完善", {"in_review"}, "returned", {"office"}, NOT_OFFICE),
-    "list_in_budget": ("列入预算", {"approved"}, "funded", {"finance"}, "只有财政部门可以列入预算"),
+    "list_in_budget": ("纳入预算", {"approved"}, "funded", {"finance"}, "只有财政部门可以纳入预算"),
     "start_construction": ("开工建设", {"funded"}, "in_construction", {"dept_officer"}, NOT_DEPT),
     "request_acceptance": (
         "申请验收",
