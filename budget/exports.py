@@ -1,18 +1,31 @@
-"""Excel exports of budget execution and a project's disbursements (formula-safe)."""
+"""Excel exports of budget execution and a project's disbursements (``core.excel`` writer)."""
 
 from django.utils import timezone
 
-from core.excel import workbook_response
+from core.excel import Column, workbook_response
 from core.money import to_wan
 
 GROUP_LABELS = {"project": "项目", "department": "单位", "jurisdiction": "行政区划"}
-EXECUTION_HEADERS = [
-    "安排（万元）",
-    "已审批待支付（万元）",
-    "已支付（万元）",
-    "执行率（%）",
-    "在途申请（万元）",
-    "在途申请（笔）",
+EXECUTION_COLUMNS = [
+    Column("安排（万元）", 14, "wan"),
+    Column("已审批待支付（万元）", 16, "wan"),
+    Column("已支付（万元）", 14, "wan"),
+    Column("执行率（%）", 11, "percent"),
+    Column("在途申请（万元）", 15, "wan"),
+    Column("在途申请（笔）", 13, "int"),
+]
+DISBURSEMENT_COLUMNS = [
+    Column("编号", 8, "int"),
+    Column("合同", 30),
+    Column("付款节点", 14),
+    Column("预算安排", 18),
+    Column("金额（万元）", 14, "wan"),
+    Column("金额（元）", 16, "yuan"),
+    Column("状态", 12),
+    Column("用途说明", 30),
+    Column("支付凭证号", 16),
+    Column("支付日期", 12, "date"),
+    Column("理由", 30),
 ]
 
 
@@ -20,34 +33,38 @@ def _rate(value):
     return None if value is None else float(round(value * 100, 2))
 
 
-def execution_workbook(*, rows, group, year):
+def execution_workbook(*, rows, group, year, totals):
+    """The execution table as on the page, with the page's 合计 row (``totals`` from
+    ``selectors.execution_totals``; its rate is paid over allocated, not a sum)."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    headers = [GROUP_LABELS[group]]
+    label = GROUP_LABELS[group]
+    head = [Column(label, 40)]
     if group == "project":
-        headers.append("申报单位")
-    headers += EXECUTION_HEADERS
+        head.append(Column("申报单位", 24))
+
+    def money(r):
+        return [
+            to_wan(r["allocated"]),
+            to_wan(r["approved"]),
+            to_wan(r["paid"]),
+            _rate(r["rate"]),
+            to_wan(r["pending"]),
+            r["pending_count"],
+        ]
 
     def lines():
         for r in rows:
-            head = [r["name"]]
+            names = [r["name"]]
             if group == "project":
-                head.append(r["project__department__name"])
-            yield [
-                *head,
-                to_wan(r["allocated"]),
-                to_wan(r["approved"]),
-                to_wan(r["paid"]),
-                _rate(r["rate"]),
-                to_wan(r["pending"]),
-                r["pending_count"],
-            ]
+                names.append(r["project__department__name"])
+            yield [*names, *money(r)]
 
     return workbook_response(
-        filename=f"{year}年预算执行-{GROUP_LABELS[group]}-{stamp}.xlsx",
-        title=f"{year}年预算执行",
-        headers=headers,
+        filename=f"{year}年预算执行情况（按{label}）-{stamp}.xlsx",
+        title=f"{year}年预算执行情况（按{label}）",
+        columns=[*head, *EXECUTION_COLUMNS],
         rows=lines(),
-        widths=[40, *([24] if group == "project" else []), 14, 18, 14, 10, 16, 14],
+        totals=[None] * len(head) + money(totals) if rows else None,
     )
 
 
@@ -64,26 +81,14 @@ def disbursements_workbook(*, project, disbursements):
                 d.get_status_display(),
                 d.purpose,
                 d.voucher_no,
-                d.paid_on.isoformat() if d.paid_on else "",
+                d.paid_on,
                 d.last_reason,
             ]
 
     return workbook_response(
-        filename=f"拨付申请-{project.code or project.pk}.xlsx",
-        title="拨付申请",
-        headers=[
-            "编号",
-            "合同",
-            "付款节点",
-            "预算安排",
-            "金额（万元）",
-            "金额（元）",
-            "状态",
-            "用途说明",
-            "支付凭证号",
-            "支付日期",
-            "理由",
-        ],
+        filename=f"{project.name}拨付申请明细.xlsx",
+        title=f"{project.name}拨付申请明细",
+        columns=DISBURSEMENT_COLUMNS,
         rows=lines(),
-        widths=[8, 30, 14, 18, 14, 16, 14, 30, 16, 12, 30],
+        subtitle=f"项目编号：{project.code}" if project.code else "",
     )

@@ -22,7 +22,7 @@ SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
 
 class FundForm(CleanForm):
     year = forms.IntegerField(label="预算年度", **YEAR)
-    amount = WanField(label="资金池总额", required=True)
+    amount = WanField(label="年度额度", required=True)
     name = forms.CharField(label="名称（可选）", max_length=100, required=False)
 
 

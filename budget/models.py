@@ -25,7 +25,7 @@ class SpecialFund(models.Model):
     )
     year = models.PositiveSmallIntegerField("预算年度")
     name = models.CharField("名称", max_length=100)
-    amount = models.DecimalField("资金池总额（元）", **MONEY)
+    amount = models.DecimalField("年度额度（元）", **MONEY)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -22,7 +22,7 @@ def can_read_fund_pool(user) -> Decision:
     """The pool's allocated and available totals span every department's lines, so only the
     roles that see the whole jurisdiction read them (SPEC §2: a department sees its own)."""
     if not user.has_role(R.FINANCE, R.OFFICE, R.LEADER, R.AUDITOR):
-        return deny("资金池由财政部门管理，申报单位只能查看本单位的资金安排")
+        return deny("专项资金由财政部门管理，申报单位只能查看本单位的资金安排")
     return ALLOW
 
 

@@ -89,7 +89,7 @@ def lock_funds(project, years) -> dict:
     }
     missing = [str(y) for y in years if y not in funds]
     if missing:
-        raise WorkflowError(f"{'、'.join(missing)}年度尚未设立专项资金，请先设立资金池")
+        raise WorkflowError(f"{'、'.join(missing)}年度尚未设立专项资金，请先设立年度额度")
     return funds
 
 
@@ -101,7 +101,7 @@ def allocation_refusal(*, project, allocations, kind, funds) -> str | None:
         used = sum_of(fund.lines.all())
         if used + amount > fund.amount:
             return (
-                f"超出{year}年度资金池：总额 {money_text(fund.amount)}，已安排 {money_text(used)}，"
+                f"超出{year}年度专项资金额度：总额 {money_text(fund.amount)}，已安排 {money_text(used)}，"
                 f"本次 {money_text(amount)}，超出 {money_text(used + amount - fund.amount)}"
             )
         if BudgetLine.objects.filter(fund=fund, project=project, kind=kind).exists():

@@ -102,7 +102,7 @@ def project_list_in_budget(request, pk):
             lambda: services.list_in_budget(
                 project=project, allocations=form.allocations(), by=request.user
             ),
-            "已列入预算",
+            "已纳入预算",
         )
     return redirect("budget:project", pk=pk)
 
@@ -289,7 +289,8 @@ def execution_export(request):
     rows = selectors.execution(
         user=request.user, year=year, group=group, to_date=timezone.localdate()
     )
-    return exports.execution_workbook(rows=rows, group=group, year=year)
+    totals = selectors.execution_totals(rows)
+    return exports.execution_workbook(rows=rows, group=group, year=year, totals=totals)
 
 
 @login_required

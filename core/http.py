@@ -4,6 +4,8 @@ Services, upload checks (``core.uploads``) and raw-input checks (``core.forms.cl
 refuse with ``WorkflowError``; views run them through ``attempt`` (a flash message) or, when
 the refusal is rendered in a fragment, ``outcome``."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 
 from .permissions import WorkflowError
@@ -32,3 +34,12 @@ def attempt(request, func, success):
 def form_errors(form, default="输入有误") -> str:
     """A form's errors as one Chinese sentence for a flash message."""
     return "；".join(e for errors in form.errors.values() for e in errors) or default
+
+
+def attachment_disposition(filename: str, *, inline=False) -> str:
+    """Content-Disposition for a Chinese file name (RFC 6266 with RFC 5987 ``filename*``) and
+    an ASCII fallback for clients that ignore ``filename*``."""
+    suffix = filename[filename.rfind(".") :] if "." in filename else ""
+    fallback = filename if filename.isascii() else f"download{suffix}"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"

@@ -3,7 +3,11 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
+
+# 公文 abbreviations are Chinese characters only (潭, 海): no Latin letters, digits or spaces.
+CHINESE_ONLY = RegexValidator(r"^[\u4e00-\u9fff]+$", "发文字号简称只能使用汉字")
 
 
 class NaturalKeyManager(models.Manager):
@@ -24,6 +28,19 @@ class Jurisdiction(models.Model):
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT
     )
     require_head_confirmation = models.BooleanField("申报须单位负责人确认", default=True)
+    doc_abbreviation = models.CharField(
+        "发文字号简称",
+        max_length=8,
+        blank=True,
+        validators=[CHINESE_ONLY],
+        help_text="文号的机关代字，如“潭”（潭审批复〔2026〕1号）",
+    )
+    issuing_body = models.CharField(
+        "发文机关",
+        max_length=64,
+        blank=True,
+        help_text="评审报告、会议纪要和批复的落款，如“湘潭市数字政府建设工作领导小组办公室”",
+    )
 
     objects = NaturalKeyManager()
 
@@ -41,11 +58,11 @@ class Jurisdiction(models.Model):
 class ReviewFunction(models.TextChoices):
     """What a reviewing unit checks; review assigns its required opinions by these."""
 
-    SECURITY = "security", "网信（安全）"
-    CRYPTOGRAPHY = "cryptography", "密码"
-    TECHNICAL = "technical", "工信（技术）"
-    INVESTMENT = "investment", "发改（投资）"
-    FISCAL = "fiscal", "财政（财评）"
+    SECURITY = "security", "安全审查意见"
+    CRYPTOGRAPHY = "cryptography", "密码应用审查意见"
+    TECHNICAL = "technical", "技术方案审查意见"
+    INVESTMENT = "investment", "投资审核意见"
+    FISCAL = "fiscal", "财政评审意见"
 
 
 class Organisation(models.Model):
@@ -57,7 +74,7 @@ class Organisation(models.Model):
         AUDIT = "audit", "审计部门"
         LEADING_GROUP = "leading_group", "领导小组"
         EXPERT_EMPLOYER = "expert_employer", "专家所在单位"
-        OPERATOR = "operator", "系统运维"
+        OPERATOR = "operator", "运营单位"
 
     code = models.SlugField("代码", max_length=48, unique=True)
     name = models.CharField("名称", max_length=64)
@@ -236,3 +253,54 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class DocumentNumber(models.Model):
+    """A 文号 issued once to one document and never reused: per jurisdiction, kind and year the
+    sequence runs 1, 2, 3 … without gaps (``core.numbering.issue`` allocates under a lock)."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name="行政区划", on_delete=models.PROTECT
+    )
+    kind = models.CharField("文种", max_length=24)
+    year = models.PositiveSmallIntegerField("年度")
+    seq = models.PositiveIntegerField("序号")
+    text = models.CharField("文号", max_length=48)
+    subject_type = models.CharField("对象类型", max_length=32)
+    subject_id = models.PositiveBigIntegerField("对象编号")
+    issued_at = models.DateTimeField("编号时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发文字号"
+        ordering = ["jurisdiction", "kind", "year", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "kind", "year", "seq"], name="document_number_unique_seq"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id"], name="document_number_one_per_doc"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class DocumentSequence(models.Model):
+    """The last 文号 issued per jurisdiction, kind and year; its row is the allocation lock."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=24)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发文字号计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "kind", "year"], name="document_sequence_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.jurisdiction_id}/{self.kind}/{self.year}: {self.last}"

@@ -47,6 +47,16 @@ class WanField(forms.DecimalField):
         return from_wan(wan) if wan is not None else Decimal("0")
 
 
+def wan_in_document(yuan) -> str:
+    """Money as 公文 write it: 1674万元, 12.5万元 (no separators, no trailing zeros)."""
+    if yuan is None:
+        return "—"
+    text = f"{to_wan(yuan):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}万元"
+
+
 def money_text(yuan) -> str:
     """Money in messages: 万元 as budgets are read, with exact yuan for cent-level limits."""
     amount = Decimal(yuan or 0)

@@ -4,7 +4,7 @@ from django.db.models import Q
 from core.forms import CleanForm
 from core.models import Organisation
 
-from .models import Project
+from .models import PROTECTION_LEVELS, Project
 from .workflow import State
 
 SORT_CHOICES = [
@@ -43,7 +43,7 @@ class ProjectFilter(django_filters.FilterSet):
         label="渠道", choices=Project.Channel.choices, empty_label="全部"
     )
     protection_level = django_filters.ChoiceFilter(
-        label="等保级别", choices=[(i, f"第{i}级") for i in range(1, 5)], empty_label="全部"
+        label="等保级别", choices=PROTECTION_LEVELS, empty_label="全部"
     )
     awaiting_confirmation = django_filters.BooleanFilter(
         label="待负责人确认", method="filter_awaiting_confirmation"

@@ -80,6 +80,10 @@ class CommonPlatform(models.Model):
         return (self.code,)
 
 
+# 等保 levels as written in Chinese documents: 第三级, not 第3级.
+PROTECTION_LEVELS = [(1, "第一级"), (2, "第二级"), (3, "第三级"), (4, "第四级")]
+
+
 class Project(ProjectWorkflow):
     class Category(models.TextChoices):
         NEW = "new", "新建"
@@ -142,7 +146,7 @@ class Project(ProjectWorkflow):
     )
 
     protection_level = models.PositiveSmallIntegerField(
-        "等保级别", null=True, blank=True, choices=[(i, f"第{i}级") for i in range(1, 5)]
+        "等保级别", null=True, blank=True, choices=PROTECTION_LEVELS
     )
     classified = models.BooleanField("涉密系统", default=False)
     deployment = models.CharField("部署方式", max_length=16, choices=Deployment.choices, blank=True)

@@ -76,7 +76,7 @@ def can_supervise_project(user, project) -> Decision:
 
 def can_fund_project(user, project) -> Decision:
     if not user.has_role(R.FINANCE):
-        return deny("只有财政部门可以列入预算")
+        return deny("只有财政部门可以纳入预算")
     if not _in_jurisdiction(user, project):
         return deny("只能办理本辖区的项目")
     return ALLOW

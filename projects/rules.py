@@ -128,7 +128,7 @@ def r0_complete(facts):
     p = facts.project
     missing = [label for name, label in REQUIRED_FIELDS if not getattr(p, name)]
     if not p.total_investment or p.total_investment <= 0:
-        missing.append("投资概算（总投资须大于0）")
+        missing.append("投资估算（总投资须大于0）")
     if missing:
         return BLOCKING, "尚未填写：" + "、".join(missing), "补全上述内容后再提交。"
     return ok("必填信息已齐全")
@@ -138,7 +138,7 @@ def r0_complete(facts):
 def r1_security_share(facts):
     p = facts.project
     if not p.total_investment:
-        return WARNING, "总投资为0，无法计算安全投入占比", "填写投资概算。"
+        return WARNING, "总投资为0，无法计算安全投入占比", "填写投资估算。"
     share = p.invest_security / p.total_investment
     text = f"网络安全投入 {wan_display(p.invest_security)} 万元，占总投资 {share:.1%}"
     if share >= SECURITY_SHARE_MIN:
@@ -156,11 +156,11 @@ def r2_cryptography(facts):
     if not level:
         return pending("尚未选择等保级别")
     if level < 3:
-        return ok("等保级别低于三级，不强制要求密码应用方案")
+        return ok("等保级别低于第三级，不强制要求密码应用方案")
     if "crypto_plan" not in facts.attachment_kinds:
         return (
             BLOCKING,
-            f"等保第{level}级系统须上传密码应用方案",
+            f"等保{facts.project.get_protection_level_display()}系统须上传密码应用方案",
             "上传“密码应用方案”附件；评审时还须密码管理部门出具意见。",
         )
     return ok("已上传密码应用方案；评审时将征求密码管理部门意见")

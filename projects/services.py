@@ -115,7 +115,7 @@ def _audit_edit(project, by, before, created):
         subject=project,
         project=project,
         action="update",
-        action_label="修改投资概算" if money else "修改申报信息",
+        action_label="修改投资估算" if money else "修改申报信息",
         data={
             "changed": [_label(f) for f in changed],
             "investment": money,

@@ -23,16 +23,16 @@ class State(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已申报"
     RETURNED = "returned", "退回修改"
-    IN_REVIEW = "in_review", "联合评审中"
+    IN_REVIEW = "in_review", "联审中"
     APPROVED = "approved", "已批复"
     REJECTED = "rejected", "未通过"
-    FUNDED = "funded", "已列入预算"
+    FUNDED = "funded", "已纳入预算"
     IN_CONSTRUCTION = "in_construction", "建设中"
-    ACCEPTANCE_REQUESTED = "acceptance_requested", "验收申请中"
+    ACCEPTANCE_REQUESTED = "acceptance_requested", "竣工验收中"
     RECTIFYING = "rectifying", "整改中"
     ACCEPTED = "accepted", "已验收"
     EVALUATING = "evaluating", "后评价中"
-    EVALUATED = "evaluated", "已后评价"
+    EVALUATED = "evaluated", "已完成后评价"
     SUSPENDED = "suspended", "已暂停"
     TERMINATED = "terminated", "已终止"
 
@@ -116,7 +116,7 @@ committee_decision = GuardHook(
     "书面意见齐全、专家评审结束、会议表决结束且达法定人数，决定与表决结果一致（评审登记）",
 )
 budget_allocated = GuardHook(
-    "budget_allocated", "年度预算安排不超过各年度资金池和核定投资（资金登记）"
+    "budget_allocated", "年度预算安排不超过各年度专项资金额度和核定投资（资金登记）"
 )
 contract_signed = GuardHook("contract_signed", "已登记采购合同（资金登记）")
 
@@ -189,7 +189,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.IN_REVIEW,
         target=S.APPROVED,
         permission=by_predicate(can.can_decide_project),
-        custom={"label": "批复通过", "guards": [committee_decision]},
+        custom={"label": "同意立项", "guards": [committee_decision]},
     )
     def approve(self):
         pass
@@ -199,7 +199,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.IN_REVIEW,
         target=S.REJECTED,
         permission=by_predicate(can.can_decide_project),
-        custom={"label": "不予通过", "guards": [committee_decision]},
+        custom={"label": "不予立项", "guards": [committee_decision]},
     )
     def reject(self):
         pass
@@ -209,7 +209,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.IN_REVIEW,
         target=S.RETURNED,
         permission=by_predicate(can.can_decide_project),
-        custom={"label": "退回补充", "guards": [committee_decision]},
+        custom={"label": "退回补充完善", "guards": [committee_decision]},
     )
     def send_back(self):
         pass
@@ -220,7 +220,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.APPROVED,
         target=S.FUNDED,
         permission=by_predicate(can.can_fund_project),
-        custom={"label": "列入预算", "guards": [budget_allocated]},
+        custom={"label": "纳入预算", "guards": [budget_allocated]},
     )
     def list_in_budget(self):
         pass

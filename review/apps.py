@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class ReviewConfig(AppConfig):
     name = "review"
-    verbose_name = "联合评审"
+    verbose_name = "项目联审"
 
     def ready(self):
         """Plug review into the lifecycle through the registries of the apps below it."""

@@ -1,10 +1,62 @@
-"""Documents generated from the record (SPEC §4): 评审报告, 会议纪要, 批复 — A4 PDF."""
+"""Documents generated from the record (SPEC §4) in 公文 style: 评审报告, 会议纪要, 批复 (A4 PDF).
+
+The issuing body and the 文号 abbreviation come from the jurisdiction's configuration
+(``Jurisdiction.issuing_body`` / ``doc_abbreviation``); a document is numbered (``core.numbering``)
+the first time it is generated in its final form, and keeps that number.
+"""
+
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core import numbering
+from core.models import Organisation
+
 from . import selectors
+from .models import Opinion, Outcome, Vote
 from .permissions import can_see_reviewer_identities
+
+UNNUMBERED = "（未定稿，不编文号）"
+
+
+@dataclass(frozen=True)
+class Document:
+    content: bytes
+    number: str  # empty while the document is not final
+    title: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.number}　{self.title}.pdf" if self.number else f"{self.title}（未定稿）.pdf"
+
+
+def issuing_body(jurisdiction) -> str:
+    """The 落款: the configured issuing body, else the jurisdiction's office (牵头部门)."""
+    if jurisdiction.issuing_body:
+        return jurisdiction.issuing_body
+    office = Organisation.objects.filter(
+        jurisdiction=jurisdiction, kind=Organisation.Kind.OFFICE
+    ).first()
+    return office.name if office else jurisdiction.name
+
+
+def copied_to(jurisdiction) -> list[str]:
+    """抄送: the jurisdiction's finance and audit bureaus (财政局、审计局)."""
+    kinds = [Organisation.Kind.FINANCE, Organisation.Kind.AUDIT]
+    orgs = Organisation.objects.filter(jurisdiction=jurisdiction, kind__in=kinds)
+    return [o.name for o in sorted(orgs, key=lambda o: kinds.index(o.kind))]
+
+
+def project_title(name: str) -> str:
+    """``name`` as a project: 雪亮工程平台 -> 雪亮工程平台项目; 智慧医保项目 stays."""
+    return name if name.endswith("项目") else f"{name}项目"
+
+
+def _number(kind, jurisdiction, year, subject, final) -> str:
+    if not final:
+        return ""
+    return numbering.issue(jurisdiction=jurisdiction, kind=kind, year=year, subject=subject).text
 
 
 def _pdf(template: str, context: dict) -> bytes:
@@ -14,52 +66,115 @@ def _pdf(template: str, context: dict) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def document_number(kind: str, obj, year=None) -> str:
-    """e.g. 湘审评〔2026〕0007号: prefix per kind, year, record number."""
-    prefix = {"report": "审评", "minutes": "联审纪", "notice": "审批复"}[kind]
-    return f"XT{prefix}〔{year or timezone.localdate().year}〕{obj.pk:04d}号"
+def _decided_on(review):
+    return timezone.localdate(review.decided_at) if review.decided_at else None
 
 
-def review_report(review, user) -> bytes:
+def review_report(review, user) -> Document:
     """The report as ``user`` may read it: expert names, employers and individual scores only
     for those who may see reviewer identities (``can_see_reviewer_identities``)."""
+    project = review.project
+    decided_on = _decided_on(review)
+    number = _number(
+        "review_report",
+        project.jurisdiction,
+        decided_on.year if decided_on else None,
+        review,
+        bool(review.decision),
+    )
     panel = selectors.panel_for(review)
     opinions = selectors.latest_opinions(review)
-    return _pdf(
+    title = f"{project_title(project.name)}评审报告"
+    content = _pdf(
         "review/pdf/review_report.html",
         {
             "review": review,
-            "project": review.project,
-            "number": document_number("report", review),
+            "project": project,
+            "number": number or UNNUMBERED,
+            "title": title,
+            "issuer": issuing_body(project.jurisdiction),
+            "dated": decided_on or timezone.localdate(),
             "tasks": [(t, opinions.get(t.function)) for t in review.tasks.all()],
             "panel": panel,
             "members": selectors.panel_members(panel, user) if panel else [],
-            "identities": can_see_reviewer_identities(user, review.project),
+            "identities": can_see_reviewer_identities(user, project),
             "seats": panel.members.filter(replaced_at__isnull=True).count() if panel else 0,
             "items": selectors.items_for(review),
         },
     )
+    return Document(content, number, title)
 
 
-def meeting_minutes(meeting) -> bytes:
-    return _pdf(
+def meeting_minutes(meeting) -> Document:
+    items = selectors.meeting_items(meeting)
+    final = bool(items) and all(item.closed_at for item, _tally in items)
+    number = _number("meeting_minutes", meeting.jurisdiction, meeting.held_on.year, meeting, final)
+    title = f"{meeting.title}纪要"
+    content = _pdf(
         "review/pdf/meeting_minutes.html",
         {
             "meeting": meeting,
-            "number": document_number("minutes", meeting, meeting.held_on.year),
+            "number": number or UNNUMBERED,
+            "title": title,
+            "issuer": issuing_body(meeting.jurisdiction),
             "seats": meeting.members.select_related("user__organisation"),
-            "items": selectors.meeting_items(meeting),
+            "items": items,
+            "conditions": _committee_conditions([item for item, _tally in items]),
         },
     )
+    return Document(content, number, title)
 
 
-def approval_notice(review) -> bytes:
-    return _pdf(
+def notice_conditions(review) -> list[str]:
+    """Every condition the notice must carry: each 有条件同意 opinion (current version), the
+    conditions committee members attached to their votes, and the decision's own comment."""
+    conditional = [
+        opinion
+        for opinion in selectors.latest_opinions(review).values()
+        if opinion.conclusion == Opinion.Conclusion.AGREE_WITH_CONDITIONS
+    ]
+    lines = [
+        f"{o.task.organisation}（{o.task.get_function_display()}）：{o.text.strip()}"
+        for o in sorted(conditional, key=lambda o: o.task_id)
+    ]
+    lines += [f"联审会议：{text}" for text in _committee_conditions(selectors.items_for(review))]
+    if review.decision_comment.strip():
+        lines.append(review.decision_comment.strip())
+    return lines
+
+
+def _committee_conditions(items) -> list[str]:
+    votes = Vote.objects.filter(
+        item__in=[i.pk for i in items], choice=Outcome.APPROVE, item__closed_at__isnull=False
+    ).exclude(conditions="")
+    seen = []
+    for text in votes.order_by("item_id", "cast_at", "pk").values_list("conditions", flat=True):
+        if text.strip() not in seen:
+            seen.append(text.strip())
+    return seen
+
+
+def approval_notice(review) -> Document:
+    project = review.project
+    decided_on = _decided_on(review)
+    number = _number("approval_notice", project.jurisdiction, decided_on.year, review, True)
+    title = f"关于{project_title(project.name)}立项的批复"
+    content = _pdf(
         "review/pdf/approval_notice.html",
         {
             "review": review,
-            "project": review.project,
-            "number": document_number("notice", review),
+            "project": project,
+            "project_title": project_title(project.name),
+            "number": number,
+            "title": title,
+            "issuer": issuing_body(project.jurisdiction),
+            "dated": decided_on,
             "fiscal": selectors.fiscal_recommendation(review),
+            "units": "、".join(
+                sorted({str(t.organisation) for t in review.tasks.select_related("organisation")})
+            ),
+            "conditions": notice_conditions(review),
+            "copied_to": copied_to(project.jurisdiction),
         },
     )
+    return Document(content, number, title)

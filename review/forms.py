@@ -5,7 +5,7 @@ from core.forms import CleanForm
 from core.models import Role, User
 from core.money import WanField
 
-from .models import Opinion, Outcome, ReviewRound
+from .models import Decision, Opinion, ReviewRound
 
 
 class BootstrapForm(CleanForm):
@@ -78,7 +78,7 @@ class MeetingForm(BootstrapForm):
 
 
 class DecisionForm(BootstrapForm):
-    decision = forms.ChoiceField(label="决定", choices=Outcome.choices)
+    decision = forms.ChoiceField(label="决定", choices=Decision.choices)
     amount = WanField(label="核定投资（留空取申报金额与财评建议的较低者）")
     override_reason = forms.CharField(
         label="调整核定金额理由", required=False, widget=forms.Textarea(attrs={"rows": 2})

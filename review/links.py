@@ -15,7 +15,7 @@ def review_link(user, project):
     review = Review.objects.filter(project=project).order_by("-pk").only("pk").first()
     if review is None:
         return None
-    return PageLink("联合评审", reverse("review:detail", args=[review.pk]), "bi-people")
+    return PageLink("项目联审", reverse("review:detail", args=[review.pk]), "bi-people")
 
 
 @link_check("review:detail")

@@ -25,9 +25,20 @@ class Occasion(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    APPROVE = "approve", "同意（批复通过）"
-    REJECT = "reject", "不同意（不予通过）"
+    """A committee member's vote and an agenda item's result (what most valid votes said)."""
+
+    APPROVE = "approve", "同意"
+    REJECT = "reject", "不同意"
     SEND_BACK = "send_back", "退回补充"
+
+
+class Decision(models.TextChoices):
+    """The decision recorded on a review after the vote; same values as ``Outcome``, the labels
+    of a 批复 (004:97)."""
+
+    APPROVE = "approve", "同意立项"
+    REJECT = "reject", "不予立项"
+    SEND_BACK = "send_back", "退回补充完善"
 
 
 class ReviewSettings(models.Model):
@@ -59,7 +70,7 @@ class OpinionRequirement(models.Model):
 
     class Condition(models.TextChoices):
         ALWAYS = "always", "一律需要"
-        CRYPTO = "crypto", "等保三级及以上或使用密码时需要"
+        CRYPTO = "crypto", "等保第三级及以上或使用密码时需要"
 
     jurisdiction = models.ForeignKey(
         Jurisdiction, verbose_name="行政区划", on_delete=models.CASCADE
@@ -166,7 +177,7 @@ class Review(models.Model):
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField("受理时间")
     opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    decision = models.CharField("决定", max_length=16, choices=Outcome.choices, blank=True)
+    decision = models.CharField("决定", max_length=16, choices=Decision.choices, blank=True)
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     decided_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

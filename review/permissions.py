@@ -90,7 +90,7 @@ def _project_in_review(project) -> Decision:
     """Opinions and scores are given only while the project is in review (not suspended or
     terminated)."""
     if project.status != "in_review":
-        return deny(f"项目{project.get_status_display()}，不在联合评审中，不能出具意见或评分")
+        return deny(f"项目{project.get_status_display()}，不在联审中，不能出具意见或评分")
     return ALLOW
 
 
@@ -119,5 +119,5 @@ def can_vote(user, item, seat) -> Decision:
     if member_recused(user, item.review.project):
         return deny("申报单位的委员须回避，不参加表决")
     if item.review.project.status != "in_review":
-        return deny(f"项目{item.review.project.get_status_display()}，不在联合评审中，不能表决")
+        return deny(f"项目{item.review.project.get_status_display()}，不在联审中，不能表决")
     return ALLOW

@@ -40,6 +40,8 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
     name = "湘潭市"
     level = "city"
     require_head_confirmation = True
+    doc_abbreviation = "潭"
+    issuing_body = "湘潭市数字政府建设工作领导小组办公室"
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

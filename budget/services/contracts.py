@@ -68,7 +68,7 @@ def contract_record(
     require(can.can_record_contract(by, project))
     if project.status not in SPENDING_STATES:
         raise WorkflowError(
-            f"项目当前状态为“{project.get_status_display()}”，列入预算后才能登记采购合同"
+            f"项目当前状态为“{project.get_status_display()}”，纳入预算后才能登记采购合同"
         )
     if not (name or "").strip() or not (vendor or "").strip():
         raise WorkflowError("请填写合同名称和供应商")

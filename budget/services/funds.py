@@ -1,4 +1,4 @@
-"""The special fund (资金池) and budget lines: listing an approved project in the budget."""
+"""The special fund (专项资金, its yearly 年度额度) and budget lines: listing an approved project in the budget."""
 
 from decimal import Decimal
 
@@ -26,7 +26,7 @@ def fund_set(*, jurisdiction, year: int, amount, by, name: str = "") -> SpecialF
     """Create or resize a fiscal year's pool; it never shrinks below what is allocated."""
     require(can.can_manage_fund(by, jurisdiction.pk))
     if amount is None or Decimal(amount) < 0:
-        raise WorkflowError("资金池总额不能为负数")
+        raise WorkflowError("专项资金年度额度不能为负数")
     if not 2000 <= int(year) <= 2100:
         raise WorkflowError("预算年度超出范围")
     fund, created = SpecialFund.objects.select_for_update().get_or_create(
@@ -39,7 +39,7 @@ def fund_set(*, jurisdiction, year: int, amount, by, name: str = "") -> SpecialF
         allocated = sum_of(fund.lines.all())
         if Decimal(amount) < allocated:
             raise WorkflowError(
-                f"资金池总额不能低于已安排金额 {money_text(allocated)}（调整为 {money_text(amount)}）"
+                f"专项资金年度额度不能低于已安排金额 {money_text(allocated)}（调整为 {money_text(amount)}）"
             )
         fund.amount = amount
         if name:
@@ -102,7 +102,7 @@ def list_in_budget(*, project, allocations, by) -> Project:
     _create_lines(project=project, allocations=allocations, funds=funds, kind=kind, by=by)
     notify(
         users=department_users(project),
-        text=f"项目已列入预算：{project.name}",
+        text=f"项目已纳入预算：{project.name}",
         url=f"/budget/projects/{project.pk}/",
     )
     return project

@@ -1,6 +1,6 @@
 from django import template
 
-from core.money import wan_display
+from core.money import wan_display, wan_in_document
 
 register = template.Library()
 
@@ -9,6 +9,25 @@ register = template.Library()
 def wan(yuan):
     """Yuan → '1,234.56' in 万元."""
     return wan_display(yuan)
+
+
+@register.filter
+def wan_doc(yuan):
+    """Yuan → '1674万元' as documents write it."""
+    return wan_in_document(yuan)
+
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+@register.filter
+def cn_numeral(n):
+    """1 → 一, 12 → 十二: numbering of 公文 items （一）（二）."""
+    n = int(n)
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return f"{CN_DIGITS[tens] if tens > 1 else ''}十{CN_DIGITS[ones] if ones else ''}"
 
 
 @register.filter

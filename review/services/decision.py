@@ -37,7 +37,7 @@ def review_decide(*, item, decision, by, comment="", amount=None, override_reaso
                     "核定投资与默认金额（申报金额与财评建议的较低者）不同，须说明调整理由"
                 )
             if final_amount <= 0 or final_amount > review.project.total_investment:
-                raise WorkflowError("核定投资须大于0且不超过申报总投资")
+                raise WorkflowError("核定投资须大于0且不超过申报的投资估算")
 
         def after(project):
             if final_amount is not None:

@@ -79,9 +79,9 @@ def opinion_sign(
         subject=opinion,
         project=task.review.project,
         action="opinion_correct" if last else "opinion_sign",
-        action_label=f"更正{task.get_function_display()}意见"
+        action_label=f"更正{task.get_function_display()}"
         if last
-        else f"出具{task.get_function_display()}意见",
+        else f"出具{task.get_function_display()}",
         comment=opinion.text,
         data={
             "conclusion": conclusion,

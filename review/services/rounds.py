@@ -117,14 +117,14 @@ def review_open(*, project, by, round=None, occasion="approval") -> Review:
         ).first()
         if unit is None:
             raise WorkflowError(
-                f"本辖区未设置{ReviewFunction(function).label}审查单位，无法分派意见"
+                f"本辖区未设置出具{ReviewFunction(function).label}的审查单位，无法分派意见"
             )
         ReviewTask.objects.create(
             review=review, function=function, organisation=unit, assigned_at=now
         )
         notify(
             users=organisation_users(unit.pk, Role.REVIEWER),
-            text=f"请出具{ReviewFunction(function).label}意见：{project.name}",
+            text=f"请出具{ReviewFunction(function).label}：{project.name}",
             url=_review_url(review),
         )
     audit_record(
@@ -147,7 +147,7 @@ def review_accept(*, project, by, comment: str = "", round=None):
         review_open(project=project, by=by, round=round)
     notify(
         users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
-        text=f"项目已受理，进入联合评审：{project.name}",
+        text=f"项目已受理，进入项目联审：{project.name}",
         url=f"/projects/{project.pk}/",
     )
     return project

@@ -99,7 +99,7 @@ def test_parallel_listing_never_overdraws_the_pool(postgres_only):
     assert kinds.count("ok") == 10 and kinds.count("refused") == 10, kinds
     assert all(
         o.text.startswith(
-            "超出2026年度资金池：总额 100.00 万元（1,000,000.00 元），已安排 100.00 万元"
+            "超出2026年度专项资金额度：总额 100.00 万元（1,000,000.00 元），已安排 100.00 万元"
         )
         for o in outcomes
         if o.kind == "refused"

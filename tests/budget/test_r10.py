@@ -145,7 +145,7 @@ def test_pool_ceiling_when_listing(actors):
     services.list_in_budget(project=a, allocations=[(2026, D("600000"))], by=actors.finance)
     events = AuditEvent.objects.count()
     with pytest.raises(
-        WorkflowError, match=r"超出2026年度资金池.*超出 [0-9,.]+ 万元（100,000.00 元）"
+        WorkflowError, match=r"超出2026年度专项资金额度.*超出 [0-9,.]+ 万元（100,000.00 元）"
     ):
         services.list_in_budget(project=b, allocations=[(2026, "500000")], by=actors.finance)
     b.refresh_from_db()
@@ -262,7 +262,7 @@ def test_a_later_year_line_respects_pool_and_approved_amount(actors):
         project=project, year=2027, amount="300000", kind=BudgetLine.Kind.OM, by=actors.finance
     )
     assert om.kind == "om"
-    with pytest.raises(WorkflowError, match="超出2027年度资金池"):
+    with pytest.raises(WorkflowError, match="超出2027年度专项资金额度"):
         services.budget_line_add(
             project=project, year=2027, amount="0.01", kind=BudgetLine.Kind.OM, by=actors.finance
         )

@@ -11,13 +11,14 @@ from core.audit import audit_verify
 from core.models import AuditEvent
 from projects import services
 from projects.models import Project
+from projects.workflow import State
 from review.services import review_accept
 from tests.concurrency import exactly_one_ok, race
 from tests.factories import Actors, project_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
-LABELS = {"returned": "退回修改", "in_review": "联合评审中", "draft": "草稿"}
+LABELS = {"returned": "退回修改", "in_review": State.IN_REVIEW.label, "draft": "草稿"}
 
 
 def test_concurrent_return_accept_and_withdraw_leave_exactly_one_transition(postgres_only):
@@ -30,7 +31,7 @@ def test_concurrent_return_accept_and_withdraw_leave_exactly_one_transition(post
     )
     winner = exactly_one_ok(
         outcomes,
-        r"^项目当前状态为“(退回修改|联合评审中|草稿)”，不能(退回修改|受理并进入联审|撤回)$",
+        r"^项目当前状态为“(退回修改|联审中|草稿)”，不能(退回修改|受理并进入联审|撤回)$",
     )
     moved_to = winner.value.status
     assert all(f"“{LABELS[moved_to]}”" in o.text for o in outcomes if o.kind == "refused")

@@ -132,7 +132,7 @@ def test_r0_lists_every_missing_field(jurisdiction):
         "建设内容",
         "等保级别",
         "部署方式",
-        "投资概算",
+        "投资估算",
     ):
         assert label in message
 

@@ -103,6 +103,6 @@ def test_investment_change_is_audited_with_old_and_new_amounts(actors):
     project = Project.objects.get(pk=project.pk)
     assert project.total_investment == Decimal("1050000")
     event = AuditEvent.objects.filter(project=project, action="update").last()
-    assert event.action_label == "修改投资概算"
+    assert event.action_label == "修改投资估算"
     assert event.data["investment"]["网络安全投资（元）"] == ["100000.00", "150000"]
     assert event.data["investment"]["总投资（元）"] == ["1000000.00", "1050000.00"]

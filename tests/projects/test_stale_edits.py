@@ -74,7 +74,7 @@ def test_every_change_since_the_opened_version_is_named(actors):
     with pytest.raises(WorkflowError) as refused:
         _save(project, third, opened, summary="第三人")
     message = str(refused.value)
-    assert f"由 {actors.officer}、{colleague} 修改申报信息、修改投资概算" in message
+    assert f"由 {actors.officer}、{colleague} 修改申报信息、修改投资估算" in message
     assert "（项目名称、网络安全投资（元））" in message
 
 

@@ -32,16 +32,16 @@ STATE_LABEL = {
     "draft": "草稿",
     "submitted": "已申报",
     "returned": "退回修改",
-    "in_review": "联合评审中",
+    "in_review": State.IN_REVIEW.label,
     "approved": "已批复",
     "rejected": "未通过",
-    "funded": "已列入预算",
+    "funded": State.FUNDED.label,
     "in_construction": "建设中",
-    "acceptance_requested": "验收申请中",
+    "acceptance_requested": State.ACCEPTANCE_REQUESTED.label,
     "rectifying": "整改中",
     "accepted": "已验收",
     "evaluating": "后评价中",
-    "evaluated": "已后评价",
+    "evaluated": State.EVALUATED.label,
     "suspended": "已暂停",
     "terminated": "已终止",
 }
@@ -68,10 +68,10 @@ EXPECTED = {
     "withdraw": ("撤回", {"submitted"}, "draft", DEPT, NOT_DEPT),
     "return_": ("退回修改", {"submitted"}, "returned", {"office"}, NOT_OFFICE),
     "accept_for_review": ("受理并进入联审", {"submitted"}, "in_review", {"office"}, NOT_OFFICE),
-    "approve": ("批复通过", {"in_review"}, "approved", {"office"}, NOT_OFFICE),
-    "reject": ("不予通过", {"in_review"}, "rejected", {"office"}, NOT_OFFICE),
-    "send_back": ("退回补充", {"in_review"}, "returned", {"office"}, NOT_OFFICE),
-    "list_in_budget": ("列入预算", {"approved"}, "funded", {"finance"}, "只有财政部门可以列入预算"),
+    "approve": ("同意立项", {"in_review"}, "approved", {"office"}, NOT_OFFICE),
+    "reject": ("不予立项", {"in_review"}, "rejected", {"office"}, NOT_OFFICE),
+    "send_back": ("退回补充完善", {"in_review"}, "returned", {"office"}, NOT_OFFICE),
+    "list_in_budget": ("纳入预算", {"approved"}, "funded", {"finance"}, "只有财政部门可以纳入预算"),
     "start_construction": ("开工建设", {"funded"}, "in_construction", {"dept_officer"}, NOT_DEPT),
     "request_acceptance": (
         "申请验收",
@@ -247,7 +247,7 @@ def test_targets(action, target):
 def test_wrong_state_message_names_state_and_action():
     actors = Actors()
     project = _project_in(actors, "in_review")
-    with pytest.raises(WorkflowError, match="项目当前状态为“联合评审中”，不能撤回"):
+    with pytest.raises(WorkflowError, match=f"项目当前状态为“{State.IN_REVIEW.label}”，不能撤回"):
         services.project_withdraw(project=project, by=actors.officer)
 
 

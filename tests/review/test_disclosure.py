@@ -148,11 +148,11 @@ def test_reviewers_and_experts_lists_hold_only_projects_in_review(client, actors
         )
         home = client.get("/").content.decode()
         assert "待出具的审查意见" not in home and "待评分的项目" not in home
-    with pytest.raises(WorkflowError, match="不在联合评审中"):
+    with pytest.raises(WorkflowError, match="不在联审中"):
         services.opinion_sign(
             task=task, version=0, conclusion="agree", text="同意", by=actors.reviewer
         )
-    with pytest.raises(WorkflowError, match="不在联合评审中"):
+    with pytest.raises(WorkflowError, match="不在联审中"):
         services.score_submit(member=seat, values={}, by=seat.expert.user)
 
 

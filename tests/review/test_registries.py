@@ -83,7 +83,7 @@ def test_accept_for_review_button_runs_reviews_service_and_opens_the_review(clie
     client.force_login(actors.office)
     url = reverse("projects:action", args=[project.pk, "accept_for_review"])
     response = client.post(url, {"comment": "材料齐全"}, follow=True)
-    assert "办理成功，项目状态为“联合评审中”" in response.content.decode()
+    assert "办理成功，项目状态为“联审中”" in response.content.decode()
     project.refresh_from_db()
     assert project.status == "in_review"
     review = project.reviews.get(status="open")

@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from core.audit import audit_verify
 from core.models import AuditEvent
+from core.models import ReviewFunction as RF
 from core.permissions import WorkflowError
 from projects import services as project_services
 from review import selectors, services
-from review.models import Expert, Opinion, ReviewRound, Vote
+from review.models import Expert, Opinion, Outcome, ReviewRound, Vote
 from tests.factories import (
     Actors,
     OrganisationFactory,
@@ -297,7 +298,7 @@ def test_reject_and_send_back_follow_the_vote(actors, votes, decision):
 
 def test_decision_refused_when_it_contradicts_the_vote(actors):
     item = ready_for_decision(actors, votes=("reject", "reject", "approve"))
-    with pytest.raises(WorkflowError, match="与会议表决结果“不同意（不予通过）”不一致"):
+    with pytest.raises(WorkflowError, match=f"与会议表决结果“{Outcome.REJECT.label}”不一致"):
         services.review_decide(item=item, decision="approve", by=actors.office)
     item.review.project.refresh_from_db()
     assert item.review.project.status == "in_review"
@@ -322,7 +323,10 @@ def test_decision_refused_with_missing_opinions_or_open_panel_or_open_item(actor
     review = project.reviews.get()
     members = make_committee(actors, 3)
     item = _item(actors, members, project=project)
-    with pytest.raises(WorkflowError, match="尚缺书面意见：网信（安全）、工信（技术）、财政"):
+    with pytest.raises(
+        WorkflowError,
+        match="尚缺书面意见：" + "、".join(f.label for f in (RF.SECURITY, RF.TECHNICAL, RF.FISCAL)),
+    ):
         services.review_decide(item=item, decision="approve", by=actors.office)
     give_opinions(actors, review, fiscal_amount=Decimal("1"))
     with pytest.raises(WorkflowError, match="专家评审尚未结束"):

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.models import Role
+from core.models import ReviewFunction, Role
 from core.permissions import WorkflowError
 from review import services
 from tests.factories import Actors, UserFactory, project_in
@@ -54,7 +54,7 @@ def test_first_signature_over_a_colleagues_is_refused_naming_who(actors):
         _sign(task, _colleague(actors), 0, "同意")
     message = str(refused.value)
     assert message.startswith(STALE)
-    assert f"由 {actors.reviewer} 出具网信（安全）意见，您的修改未保存" in message
+    assert f"由 {actors.reviewer} 出具{ReviewFunction.SECURITY.label}，您的修改未保存" in message
     assert list(task.opinions.values_list("version", "text")) == [(1, "同意，须同步等保测评")]
 
 
@@ -65,7 +65,7 @@ def test_stale_correction_is_refused_naming_the_changed_fields(actors):
     _sign(task, actors.reviewer, 1, "同意，须补充密评", reason="遗漏条件")
     with pytest.raises(WorkflowError) as refused:
         _sign(task, _colleague(actors), 1, "同意，另须等保测评", reason="补充")
-    assert f"由 {actors.reviewer} 更正网信（安全）意见（意见）" in str(refused.value)
+    assert f"由 {actors.reviewer} 更正{ReviewFunction.SECURITY.label}（意见）" in str(refused.value)
     assert task.opinions.count() == 2
     assert task.opinions.first().text == "同意，须补充密评"
 

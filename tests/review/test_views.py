@@ -6,7 +6,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from review import services
-from review.models import Vote
+from review.models import Outcome, Vote
 from tests.factories import (
     Actors,
     make_committee,
@@ -37,7 +37,8 @@ def test_review_report_and_approval_notice_pdfs_carry_the_chinese_name(actors, c
     report = _text(client.get(reverse("review:report_pdf", args=[review.pk])))
     assert "统一政务云基础设施扩容" in report and "评审报告" in report
     notice = _text(client.get(reverse("review:notice_pdf", args=[review.pk])))
-    assert "统一政务云基础设施扩容" in notice and "80.00 万元" in notice
+    assert "统一政务云基础设施扩容" in notice
+    assert "核定项目总投资80万元" in "".join(notice.split())
     minutes = _text(client.get(reverse("review:minutes_pdf", args=[item.meeting_id])))
     assert "统一政务云基础设施扩容" in minutes and "会议纪要" in minutes
 
@@ -139,7 +140,7 @@ def test_office_decides_through_the_page_and_guard_message_is_shown(actors, clie
     client.force_login(actors.office)
     url = reverse("review:decide", args=[item.pk])
     page = client.post(url, {"decision": "approve"}, follow=True).content.decode()
-    assert "与会议表决结果“不同意（不予通过）”不一致" in page
+    assert f"与会议表决结果“{Outcome.REJECT.label}”不一致" in page
     page = client.post(url, {"decision": "reject", "comment": "重复建设"}, follow=True)
     assert "已记录联审决定" in page.content.decode()
     item.review.project.refresh_from_db()
@@ -171,7 +172,7 @@ def test_office_index_lists_reviews_and_cycle_time_lists_steps(actors, client):
     page = client.get(reverse("review:cycle_time")).content.decode()
     assert "书面意见" in page and "专家评分" in page
     meeting = client.get(reverse("review:meeting", args=[item.meeting_id])).content.decode()
-    assert "同意（批复通过）" in meeting
+    assert Outcome.APPROVE.label in meeting
 
 
 def test_todos_count_review_work(actors):

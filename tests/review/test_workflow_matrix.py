@@ -131,7 +131,7 @@ FOR_ACTOR = {
         "attendance_set": "^已有议题结束表决，不能再修改出席情况$",
         "vote_cast": "^该议题已结束表决，不能再投票或改票$",
         "item_close": "^该议题已结束表决$",
-        "review_decide": "^项目当前状态为“已批复”，不能批复通过$",
+        "review_decide": "^项目当前状态为“已批复”，不能同意立项$",
     },
 }
 CALLS = {
