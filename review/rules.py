@@ -15,7 +15,7 @@ from .similarity import similar_projects
 R7_THRESHOLD = 80
 
 
-@rule("R7", "相似项目查重（防止重复建设）", kind=WARNING, basis="000:105")
+@rule("R7", "相似项目查重（防止重复建设）", kind=WARNING)
 def r7_duplicates(facts):
     p = facts.project
     if not p.name:

@@ -1,7 +1,10 @@
+import re
 from decimal import Decimal
 
 import pytest
 
+from core import policy
+from core.models import Jurisdiction
 from core.permissions import WorkflowError
 from projects import rules, services
 from projects.models import Project
@@ -83,6 +86,15 @@ def test_r2_level_three_needs_crypto_plan(jurisdiction, level, kinds, expected):
         ({"deployment": "own_room", "own_room_reason": "公安专网业务"}, set(), BLOCKING),
         (
             {"deployment": "own_room", "own_room_reason": "公安专网业务"},
+            {"own_room_approval"},
+            BLOCKING,  # the sharing interface it opens is not stated (002:385)
+        ),
+        (
+            {
+                "deployment": "own_room",
+                "own_room_reason": "公安专网业务",
+                "own_room_interface": "人口信息核验接口，经市共享平台按需调用",
+            },
             {"own_room_approval"},
             PASS,
         ),
@@ -178,6 +190,36 @@ def test_unchecked_rules_are_pending_not_passed():
     assert not any(r.blocks_submit for r in evaluate(facts) if r.status == rules.PENDING)
 
 
-def test_basis_is_shown_as_the_plan_title_and_line():
-    r1 = next(r for r in rules.RULES if r.id == "R1")
-    assert r1.basis_display == "《湘潭市“十四五”数字政府建设实施方案》第37行"
+def test_basis_cites_title_document_number_and_clause_never_a_line(jurisdiction):
+    hz = Jurisdiction.objects.get_or_create(code="hz", defaults={"name": "海州区", "level": "district"})[0]
+    facts = _facts(jurisdiction)
+    facts.project.jurisdiction = hz
+    basis = {r.rule.id: r.basis for r in evaluate(facts)}
+    assert basis["R5"] == (
+        "海州区《加快统筹推进数字政府高质量建设实施方案》（海政发〔2022〕114号）第22项“统筹建设管理”"
+    )
+    # 海州区's plan has no security-share clause: it borrows 湘潭's and says so.
+    assert basis["R1"] == "参照《湘潭市“十四五”数字政府建设实施方案》“工作目标”之“网络安全切实保障”"
+    for text in basis.values():
+        assert not re.search(r"\d{3}:\d+|第\d+行", text), text
+
+
+def test_each_jurisdiction_cites_its_own_plan_where_it_has_the_clause():
+    xt = policy.basis_text("R5", "xt")
+    assert xt == "《湘潭市“十四五”数字政府建设实施方案》“统筹项目资金管理”"
+    assert policy.basis_text("R4", "xt").startswith("参照海州区《加快统筹推进")
+    assert policy.basis_text("R4", "hz").startswith("海州区《加快统筹推进")
+    # A jurisdiction with no plan of its own borrows from the plans of no jurisdiction first.
+    assert policy.basis_text("R3", None).startswith("参照《湛江市“数字政府”建设总体规划")
+
+
+def test_every_rule_basis_resolves_to_clauses():
+    for rule_id, refs in policy.RULE_BASIS.items():
+        for ref in refs:
+            assert ref in policy.CLAUSES, (rule_id, ref)
+    assert {r.id for r in rules.RULES if r.id != "R0"} <= set(policy.RULE_BASIS)
+
+
+def test_a_basis_outside_the_policy_table_is_refused():
+    with pytest.raises(ValueError, match="RULE_BASIS"):
+        rules.rule("R9", "自定依据", kind=BLOCKING, label="自定")(lambda facts: None)
