@@ -8,6 +8,7 @@ plan where that plan has one of the clauses; otherwise it borrows the others' an
 the product; 001 衢州, 002 湛江, 003 广安 are only borrowed from).
 """
 
+import functools
 from dataclasses import dataclass
 
 
@@ -70,8 +71,10 @@ RULE_BASIS = {
     "R10": ("000:95", "004:99"),
     "R11": ("000:29", "004:59", "002:357", "003:66"),
     "R12": ("002:319", "002:345", "002:367"),
-    # The committee's decision and the joint review itself (SPEC §4).
-    "联审": ("000:95", "004:99"),
+    # Conditions of the services that rest on a plan but are not numbered rules.
+    "联审": ("000:97", "004:99"),  # the committee's decision (SPEC §4)
+    "年度集中申报": ("000:95", "004:97"),  # the application window
+    "专项资金": ("000:95",),  # budget lines within the fund (SPEC §6)
 }
 
 
@@ -110,7 +113,21 @@ def basis_text(rule_id: str, jurisdiction_code: str | None) -> str:
     return "；".join(str(c) for c in citations(RULE_BASIS[rule_id], jurisdiction_code))
 
 
-def refusal(rule_id: str, message: str, jurisdiction_code: str | None) -> str:
-    """A service's refusal naming its rule and basis: "R10 …（依据：《…》…）"."""
-    name = rule_id if rule_id.startswith("R") else f"{rule_id}规则"
-    return f"{name}：{message}（依据：{basis_text(rule_id, jurisdiction_code)}）"
+def with_basis(message: str, rule_id: str, jurisdiction) -> str:
+    """A service's refusal followed by its basis: "R10 …（依据：《…》…）"."""
+    code = jurisdiction.code if jurisdiction else None
+    return f"{message}（依据：{basis_text(rule_id, code)}）"
+
+
+def cites(rule_id: str):
+    """Decorate a guard check ``(project, by, context)`` so its refusals name their basis."""
+
+    def wrap(check):
+        @functools.wraps(check)
+        def checked(project, by, context):
+            refusal = check(project, by, context)
+            return refusal and with_basis(refusal, rule_id, project.jurisdiction)
+
+        return checked
+
+    return wrap

@@ -10,6 +10,7 @@ submitted, after the preflight, and refuse with a WorkflowError (review: the app
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.models import Jurisdiction
 from core.money import wan_display
 from core.policy import RULE_BASIS, basis_text, clause_text
 
@@ -250,9 +251,6 @@ def r6_common_platforms(facts):
     )
 
 
-COUNTY_LEVELS = ("district", "county")
-
-
 @rule("R11", "按涉密属性部署在相应网络", kind=BLOCKING)
 def r11_network(facts):
     p = facts.project
@@ -276,7 +274,7 @@ def r11_network(facts):
 
 def restricted_items(project) -> list[tuple[str, str]]:
     """The restricted construction a project declares: [(what, the clause's policy key)]."""
-    county = project.jurisdiction_id and project.jurisdiction.level in COUNTY_LEVELS
+    county = project.jurisdiction_id and project.jurisdiction.level == Jurisdiction.Level.DISTRICT
     items = []
     if county and project.builds_data_centre:
         items.append(("县（市、区）新建数据中心或机房", "002:319"))

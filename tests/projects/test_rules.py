@@ -191,7 +191,9 @@ def test_unchecked_rules_are_pending_not_passed():
 
 
 def test_basis_cites_title_document_number_and_clause_never_a_line(jurisdiction):
-    hz = Jurisdiction.objects.get_or_create(code="hz", defaults={"name": "海州区", "level": "district"})[0]
+    hz = Jurisdiction.objects.get_or_create(
+        code="hz", defaults={"name": "海州区", "level": "district"}
+    )[0]
     facts = _facts(jurisdiction)
     facts.project.jurisdiction = hz
     basis = {r.rule.id: r.basis for r in evaluate(facts)}
@@ -223,3 +225,79 @@ def test_every_rule_basis_resolves_to_clauses():
 def test_a_basis_outside_the_policy_table_is_refused():
     with pytest.raises(ValueError, match="RULE_BASIS"):
         rules.rule("R9", "自定依据", kind=BLOCKING, label="自定")(lambda facts: None)
+
+
+def test_r4_unshared_data_needs_a_reason(jurisdiction):
+    facts = _facts(jurisdiction)
+    facts.unreasoned_unshared = rules.unreasoned_unshared(
+        [
+            {"name": "人口基础数据", "sharing_mode": "none", "no_share_reason": " "},
+            {"name": "法人数据", "sharing_mode": "none", "no_share_reason": "涉及商业秘密"},
+            {"name": "地名数据", "sharing_mode": "unconditional", "no_share_reason": ""},
+        ]
+    )
+    result = _result(facts, "R4")
+    assert result.status == BLOCKING and result.message.endswith("人口基础数据")
+    facts.unreasoned_unshared = []
+    assert _result(facts, "R4").status == PASS
+
+
+def test_data_resource_form_refuses_unshared_without_reason():
+    from projects.forms import NO_SHARE_REASON_REQUIRED, DataResourceForm
+
+    form = DataResourceForm(data={"name": "人口基础数据", "sharing_mode": "none"})
+    assert not form.is_valid()
+    assert form.errors["no_share_reason"] == [NO_SHARE_REASON_REQUIRED]
+    shared = DataResourceForm(
+        data={"name": "人口基础数据", "sharing_mode": "conditional", "no_share_reason": "x"}
+    )
+    assert shared.is_valid() and shared.cleaned_data["no_share_reason"] == ""
+
+
+@pytest.mark.parametrize(
+    ("classified", "network", "expected"),
+    [
+        (False, "extranet", PASS),
+        (False, "internet", PASS),
+        (False, "intranet", BLOCKING),
+        (True, "intranet", PASS),
+        (True, "extranet", BLOCKING),
+        (False, "", rules.PENDING),
+    ],
+)
+def test_r11_classified_systems_on_the_intranet_others_on_the_extranet(
+    jurisdiction, classified, network, expected
+):
+    facts = _facts(jurisdiction, classified=classified, network=network)
+    assert _result(facts, "R11").status == expected
+
+
+def _district():
+    return Jurisdiction.objects.get_or_create(
+        code="hz", defaults={"name": "海州区", "level": "district"}
+    )[0]
+
+
+@pytest.mark.parametrize(
+    ("flag", "district_only"),
+    [
+        ("builds_data_centre", True),
+        ("builds_cloud", True),
+        ("expands_cloud", False),
+        ("builds_internet_exit", False),
+    ],
+)
+def test_r12_restricted_construction_blocks_without_an_approved_exception(
+    jurisdiction, flag, district_only
+):
+    city = _facts(jurisdiction, **{flag: True})
+    assert _result(city, "R12").status == (PASS if district_only else BLOCKING)
+    district = _facts(jurisdiction, **{flag: True})
+    district.project.jurisdiction = _district()
+    result = _result(district, "R12")
+    assert result.status == BLOCKING and "例外理由" in result.hint
+    assert "（参照《湛江市“数字政府”建设总体规划" in result.message
+    district.project.restricted_reason = "省级统一部署的专网节点，经市数字政府领导小组同意"
+    assert _result(district, "R12").status == BLOCKING  # the approval file is still missing
+    district.attachment_kinds.add("restricted_approval")
+    assert _result(district, "R12").status == PASS

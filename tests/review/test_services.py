@@ -40,6 +40,7 @@ def test_accept_puts_project_in_the_open_round_with_required_tasks(actors):
     assert review.round == actors.round
     assert sorted(review.tasks.values_list("function", flat=True)) == [
         "fiscal",
+        "investment",  # 发改 is in the default set (004:97, 000:97)
         "security",
         "technical",
     ]
@@ -322,7 +323,9 @@ def test_decision_refused_with_missing_opinions_or_open_panel_or_open_item(actor
     review = project.reviews.get()
     members = make_committee(actors, 3)
     item = _item(actors, members, project=project)
-    with pytest.raises(WorkflowError, match="尚缺书面意见：网信（安全）、工信（技术）、财政"):
+    with pytest.raises(
+        WorkflowError, match="尚缺书面意见：网信（安全）、工信（技术）、发改（投资）、财政"
+    ):
         services.review_decide(item=item, decision="approve", by=actors.office)
     give_opinions(actors, review, fiscal_amount=Decimal("1"))
     with pytest.raises(WorkflowError, match="专家评审尚未结束"):
