@@ -9,6 +9,7 @@ from django.db.models import Q, Sum
 
 from core.money import money_text
 from core.permissions import WorkflowError
+from core.policy import cites, with_basis
 from projects.models import Project
 from projects.workflow import BUILDING_STATES, budget_allocated, contract_signed
 from projects.workflow import State as P
@@ -76,7 +77,7 @@ def r10_refusal(d, *, lock) -> str | None:
     if project.status not in SPENDING_STATES:
         return f"项目当前状态为“{project.get_status_display()}”，不能拨付"
     problems = r10_violations(d, line=line, contract=contract, project=project)
-    return "；".join(problems) or None
+    return problems and with_basis("；".join(problems), "R10", project.jurisdiction) or None
 
 
 def lock_funds(project, years) -> dict:
@@ -115,6 +116,7 @@ def allocation_refusal(*, project, allocations, kind, funds) -> str | None:
 
 
 @budget_allocated.register
+@cites("专项资金")
 def allocations_fit(project, by, context):
     """``context["allocations"]``, checked by ``list_in_budget``, fit the pools."""
     allocations = context.get("allocations")

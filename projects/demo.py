@@ -219,6 +219,7 @@ def _fields(rng, name, category, total_wan, level, plan_item):
         "classified": False,
         "deployment": "gov_cloud",
         "own_room_reason": "",
+        "network": "extranet",
     }
 
 

@@ -8,6 +8,7 @@ from core.money import WanField, to_wan
 from .models import Attachment, CommonPlatform, DataResource, Project
 from .services import MONEY_FIELDS
 
+NO_SHARE_REASON_REQUIRED = "选择“不予共享”须填写理由（以共享为原则、不共享为例外）"
 YEAR_ERRORS = {"min_value": "年度不能早于2000年", "max_value": "年度不能晚于2100年"}
 
 
@@ -55,12 +56,21 @@ class ProjectForm(CleanModelForm):
             "classified",
             "deployment",
             "own_room_reason",
+            "own_room_interface",
+            "network",
+            "builds_data_centre",
+            "builds_cloud",
+            "expands_cloud",
+            "builds_internet_exit",
+            "restricted_reason",
             "common_platforms",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "adhoc_justification": forms.Textarea(attrs={"rows": 2}),
             "own_room_reason": forms.Textarea(attrs={"rows": 2}),
+            "own_room_interface": forms.Textarea(attrs={"rows": 2}),
+            "restricted_reason": forms.Textarea(attrs={"rows": 2}),
         }
         error_messages = {"name": {"required": "请填写项目名称", "max_length": "项目名称最多120字"}}
 
@@ -79,7 +89,7 @@ class ProjectForm(CleanModelForm):
             .select_related("plan")
         )
         self.fields["plan_item"].empty_label = "（不对应年度任务）"
-        for name in ("category", "channel", "protection_level", "deployment"):
+        for name in ("category", "channel", "protection_level", "deployment", "network"):
             _blank_choice(self.fields[name])
         for field in self.fields.values():
             widget = field.widget
@@ -106,6 +116,9 @@ class ProjectForm(CleanModelForm):
             data["adhoc_justification"] = data.get("adhoc_justification", "")
         return data
 
+    def restricted_fields(self):
+        return [self[name] for name in Project.RESTRICTED_FIELDS]
+
     def service_fields(self) -> dict:
         data = self.cleaned_data
         fields = {k: v for k, v in data.items() if k not in ("common_platforms", "version")}
@@ -117,8 +130,14 @@ class ProjectForm(CleanModelForm):
 class DataResourceForm(CleanModelForm):
     class Meta:
         model = DataResource
-        fields = ["name", "sharing_mode", "consumers"]
+        fields = ["name", "sharing_mode", "consumers", "no_share_reason"]
         widgets = {
+            "no_share_reason": forms.TextInput(
+                attrs={
+                    "class": "form-control form-control-sm",
+                    "placeholder": "不予共享时必填：理由及依据",
+                }
+            ),
             "name": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "sharing_mode": forms.Select(attrs={"class": "form-select form-select-sm"}),
             "consumers": forms.TextInput(
@@ -137,6 +156,15 @@ class DataResourceForm(CleanModelForm):
         super().__init__(*args, **kwargs)
         _blank_choice(self.fields["sharing_mode"])
 
+    def clean(self):
+        data = super().clean()
+        if data.get("sharing_mode") == DataResource.SharingMode.NONE:
+            if not (data.get("no_share_reason") or "").strip():
+                self.add_error("no_share_reason", NO_SHARE_REASON_REQUIRED)
+        else:
+            data["no_share_reason"] = ""
+        return data
+
 
 # Rows by value, not by id: a save replaces the whole list, so a colleague's save in between
 # cannot make this formset invalid; the draft's version check says what changed instead.
@@ -146,12 +174,14 @@ DataResourceFormSet = formset_factory(DataResourceForm, extra=1, can_delete=True
 def data_resource_initial(project) -> list[dict]:
     if project is None:
         return []
-    return list(project.data_resources.values("name", "sharing_mode", "consumers"))
+    return list(
+        project.data_resources.values("name", "sharing_mode", "consumers", "no_share_reason")
+    )
 
 
 def data_resource_rows(formset) -> list[dict]:
     return [
-        {k: f.cleaned_data[k] for k in ("name", "sharing_mode", "consumers")}
+        {k: f.cleaned_data[k] for k in ("name", "sharing_mode", "consumers", "no_share_reason")}
         for f in formset.forms
         if f.cleaned_data and not f.cleaned_data.get("DELETE")
     ]

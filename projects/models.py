@@ -99,6 +99,18 @@ class Project(ProjectWorkflow):
         GOV_CLOUD = "gov_cloud", "政务云"
         OWN_ROOM = "own_room", "自建机房"
 
+    class Network(models.TextChoices):
+        EXTRANET = "extranet", "电子政务外网"
+        INTRANET = "intranet", "电子政务内网"
+        INTERNET = "internet", "互联网（经统一出口）"
+
+    RESTRICTED_FIELDS = [
+        "builds_data_centre",
+        "builds_cloud",
+        "expands_cloud",
+        "builds_internet_exit",
+    ]
+
     INVESTMENT_PARTS = [
         ("invest_hardware", "硬件"),
         ("invest_software", "软件"),
@@ -151,6 +163,18 @@ class Project(ProjectWorkflow):
     classified = models.BooleanField("涉密系统", default=False)
     deployment = models.CharField("部署方式", max_length=16, choices=Deployment.choices, blank=True)
     own_room_reason = models.TextField("自建机房例外理由", blank=True)
+    own_room_interface = models.TextField(
+        "自建机房开放的数据共享接口",
+        blank=True,
+        help_text="自建机房的系统须说明向共享平台开放的接口（接口名称、数据项、对接方式）",
+    )
+    network = models.CharField("运行网络", max_length=16, choices=Network.choices, blank=True)
+    # Construction the plans restrict (R12): each needs an approved exception.
+    builds_data_centre = models.BooleanField("新建数据中心或机房", default=False)
+    builds_cloud = models.BooleanField("新建政务云平台", default=False)
+    expands_cloud = models.BooleanField("扩容既有政务云平台", default=False)
+    builds_internet_exit = models.BooleanField("新建或租赁互联网出口", default=False)
+    restricted_reason = models.TextField("限制类建设内容例外理由", blank=True)
     common_platforms = models.ManyToManyField(
         CommonPlatform, verbose_name="复用共性平台", blank=True
     )
@@ -250,6 +274,14 @@ class Project(ProjectWorkflow):
         ]
 
     @property
+    def restricted_labels(self) -> list[str]:
+        return [
+            self._meta.get_field(name).verbose_name
+            for name in self.RESTRICTED_FIELDS
+            if getattr(self, name)
+        ]
+
+    @property
     def years_display(self) -> str:
         if not self.start_year:
             return ""
@@ -289,6 +321,7 @@ class DataResource(models.Model):
     name = models.CharField("数据资源名称", max_length=100)
     sharing_mode = models.CharField("共享方式", max_length=16, choices=SharingMode.choices)
     consumers = models.CharField("使用部门", max_length=200, blank=True)
+    no_share_reason = models.TextField("不予共享理由", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "数据资源"
@@ -307,6 +340,7 @@ class Attachment(models.Model):
         DATA_CATALOGUE = "data_catalogue", "数据资源目录及共享清单"
         SECURITY_PLAN = "security_plan", "网络安全方案"
         OWN_ROOM_APPROVAL = "own_room_approval", "自建机房例外审批文件"
+        RESTRICTED_APPROVAL = "restricted_approval", "限制类建设内容例外审批文件"
         OTHER = "other", "其他"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")

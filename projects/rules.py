@@ -10,17 +10,12 @@ submitted, after the preflight, and refuse with a WorkflowError (review: the app
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.models import Jurisdiction
 from core.money import wan_display
+from core.policy import RULE_BASIS, basis_text, clause_text
 
 PASS, WARNING, BLOCKING = "pass", "warning", "blocking"
 PENDING = "pending"  # not checkable yet: the field it looks at is still empty
-SEED_DOCUMENTS = {
-    "000": "湘潭市“十四五”数字政府建设实施方案",
-    "001": "衢州市关于深化数字政府建设的实施意见",
-    "002": "湛江市“数字政府”建设总体规划",
-    "003": "广安市“十四五”数字政府建设规划",
-    "004": "海州区加快统筹推进数字政府高质量建设实施方案",
-}
 SECURITY_SHARE_MIN = Decimal("0.10")
 
 
@@ -33,6 +28,12 @@ class Facts:
     data_resource_count: int = 0
     platform_count: int = 0
     justifications: dict = field(default_factory=dict)
+    unreasoned_unshared: list = field(default_factory=list)  # 不予共享 rows with no reason
+
+    @property
+    def jurisdiction(self):
+        p = self.project
+        return p.jurisdiction if p.jurisdiction_id else None
 
 
 @dataclass(frozen=True)
@@ -40,18 +41,14 @@ class Rule:
     id: str
     title: str
     kind: str
-    basis: str
     check: object
+    label: str = ""  # the basis of a rule that rests on no plan clause (R0)
 
-    @property
-    def basis_display(self) -> str:
-        """'000:37' → the plan's title with the line, for civil servants."""
-        parts = []
-        for ref in self.basis.split(","):
-            doc, _, line = ref.strip().partition(":")
-            title = SEED_DOCUMENTS.get(doc)
-            parts.append(f"《{title}》第{line}行" if title else ref.strip())
-        return "；".join(parts)
+    def basis_for(self, jurisdiction) -> str:
+        """The rule's 依据 as the jurisdiction cites it (``core.policy``)."""
+        if self.id not in RULE_BASIS:
+            return self.label
+        return basis_text(self.id, jurisdiction.code if jurisdiction else None)
 
 
 @dataclass
@@ -61,6 +58,7 @@ class RuleResult:
     message: str
     hint: str = ""
     justification: str = ""
+    basis: str = ""
 
     @property
     def justified(self) -> bool:
@@ -75,13 +73,16 @@ RULES: list[Rule] = []
 SUBMISSION_CHECKS: list = []
 
 
-def rule(rule_id, title, *, kind, basis):
-    """Register ``check(facts) -> (status, message, hint)`` as rule ``rule_id`` ("R<n>")."""
+def rule(rule_id, title, *, kind, label=""):
+    """Register ``check(facts) -> (status, message, hint)`` as rule ``rule_id`` ("R<n>").
+    Its basis is ``core.policy.RULE_BASIS[rule_id]``; ``label`` only for a rule without one."""
 
     def register(check):
+        if (rule_id in RULE_BASIS) == bool(label):
+            raise ValueError(f"rule {rule_id}: its basis belongs in core.policy.RULE_BASIS")
         if any(r.id == rule_id for r in RULES):
             raise ValueError(f"rule {rule_id} is registered twice")
-        RULES.append(Rule(rule_id, title, kind, basis, check))
+        RULES.append(Rule(rule_id, title, kind, check, label))
         RULES.sort(key=lambda r: int(r.id.removeprefix("R")))
         return check
 
@@ -96,10 +97,14 @@ def submission_check(check):
 
 
 def evaluate(facts: Facts) -> list[RuleResult]:
+    jurisdiction = facts.jurisdiction
     results = []
     for r in RULES:
         status, message, hint = r.check(facts)
-        results.append(RuleResult(r, status, message, hint, facts.justifications.get(r.id, "")))
+        justification = facts.justifications.get(r.id, "")
+        results.append(
+            RuleResult(r, status, message, hint, justification, r.basis_for(jurisdiction))
+        )
     return results
 
 
@@ -120,10 +125,11 @@ REQUIRED_FIELDS = [
     ("summary", "建设内容"),
     ("protection_level", "等保级别"),
     ("deployment", "部署方式"),
+    ("network", "运行网络"),
 ]
 
 
-@rule("R0", "申报信息完整", kind=BLOCKING, basis="申报要件")
+@rule("R0", "申报信息完整", kind=BLOCKING, label="项目申报要件")
 def r0_complete(facts):
     p = facts.project
     missing = [label for name, label in REQUIRED_FIELDS if not getattr(p, name)]
@@ -134,7 +140,7 @@ def r0_complete(facts):
     return ok("必填信息已齐全")
 
 
-@rule("R1", "网络安全投入占比不低于10%", kind=WARNING, basis="000:37")
+@rule("R1", "网络安全投入占比不低于10%", kind=WARNING)
 def r1_security_share(facts):
     p = facts.project
     if not p.total_investment:
@@ -150,7 +156,7 @@ def r1_security_share(facts):
     )
 
 
-@rule("R2", "等保三级及以上须有密码应用方案", kind=BLOCKING, basis="003:239, 004:99")
+@rule("R2", "等保第三级及以上须有密码应用方案", kind=BLOCKING)
 def r2_cryptography(facts):
     level = facts.project.protection_level
     if not level:
@@ -166,7 +172,7 @@ def r2_cryptography(facts):
     return ok("已上传密码应用方案；评审时将征求密码管理部门意见")
 
 
-@rule("R3", "非涉密系统部署在政务云", kind=BLOCKING, basis="002:319, 002:327")
+@rule("R3", "非涉密系统部署在政务云", kind=BLOCKING)
 def r3_gov_cloud(facts):
     p = facts.project
     if p.classified:
@@ -185,10 +191,16 @@ def r3_gov_cloud(facts):
             "已说明自建机房理由，但未上传例外审批文件",
             "上传“自建机房例外审批文件”。",
         )
+    if not p.own_room_interface.strip():
+        return (
+            BLOCKING,
+            "自建机房的系统须说明向共享平台开放的数据共享接口",
+            "在“自建机房开放的数据共享接口”中写明接口名称、数据项和对接方式。",
+        )
     return ok("自建机房例外已说明并附审批文件：" + p.own_room_reason.strip()[:60])
 
 
-@rule("R4", "附数据资源目录和共享清单", kind=BLOCKING, basis="004:79")
+@rule("R4", "附数据资源目录和共享清单", kind=BLOCKING)
 def r4_data_catalogue(facts):
     missing = []
     if facts.data_resource_count == 0:
@@ -197,10 +209,16 @@ def r4_data_catalogue(facts):
         missing.append("“数据资源目录及共享清单”附件")
     if missing:
         return BLOCKING, "缺少" + "和".join(missing), "在“数据资源”部分填写条目并上传附件。"
+    if facts.unreasoned_unshared:
+        return (
+            BLOCKING,
+            "以下数据资源标为“不予共享”但未说明理由：" + "、".join(facts.unreasoned_unshared),
+            "以共享为原则、不共享为例外：改为共享，或逐条填写不予共享的理由和依据。",
+        )
     return ok(f"已填写 {facts.data_resource_count} 条数据资源并上传清单附件")
 
 
-@rule("R5", "对应年度建设任务或说明临时申报理由", kind=BLOCKING, basis="004:97, 000:95")
+@rule("R5", "对应年度建设任务或说明临时申报理由", kind=BLOCKING)
 def r5_plan_link(facts):
     p = facts.project
     if p.channel == "annual":
@@ -222,7 +240,7 @@ def r5_plan_link(facts):
     return pending("尚未选择申报渠道")
 
 
-@rule("R6", "复用共性支撑平台", kind=WARNING, basis="001:133, 000:55")
+@rule("R6", "复用共性支撑平台", kind=WARNING)
 def r6_common_platforms(facts):
     if facts.platform_count:
         return ok(f"已声明复用 {facts.platform_count} 个共性支撑平台")
@@ -233,12 +251,81 @@ def r6_common_platforms(facts):
     )
 
 
+@rule("R11", "按涉密属性部署在相应网络", kind=BLOCKING)
+def r11_network(facts):
+    p = facts.project
+    if not p.network:
+        return pending("尚未选择运行网络")
+    network = p.get_network_display()
+    if p.classified and p.network != p.Network.INTRANET:
+        return (
+            BLOCKING,
+            f"涉密系统须运行在电子政务内网，当前为{network}",
+            "将运行网络改为电子政务内网，或核实涉密属性。",
+        )
+    if not p.classified and p.network == p.Network.INTRANET:
+        return (
+            BLOCKING,
+            "非涉密系统应运行在电子政务外网，不得部署在电子政务内网",
+            "将运行网络改为电子政务外网（面向公众的服务经全市统一互联网出口访问）。",
+        )
+    return ok(f"{'涉密' if p.classified else '非涉密'}系统运行在{network}")
+
+
+def restricted_items(project) -> list[tuple[str, str]]:
+    """The restricted construction a project declares: [(what, the clause's policy key)]."""
+    county = project.jurisdiction_id and project.jurisdiction.level == Jurisdiction.Level.DISTRICT
+    items = []
+    if county and project.builds_data_centre:
+        items.append(("县（市、区）新建数据中心或机房", "002:319"))
+    if county and project.builds_cloud:
+        items.append(("县（市、区）新建政务云平台", "002:319"))
+    if project.expands_cloud:
+        items.append(("扩容既有政务云平台", "002:367"))
+    if project.builds_internet_exit:
+        items.append(("新建或租赁互联网出口", "002:345"))
+    return items
+
+
+@rule("R12", "限制类建设内容须经批准例外", kind=BLOCKING)
+def r12_restricted(facts):
+    items = restricted_items(facts.project)
+    if not items:
+        return ok("未含限制类建设内容（新建机房或政务云、扩容既有云、新建互联网出口）")
+    named = "、".join(f"{what}（{clause_text(key, facts.jurisdiction)}）" for what, key in items)
+    if not facts.project.restricted_reason.strip():
+        return (
+            BLOCKING,
+            "原则上不再建设：" + named,
+            "删去该建设内容改用统一设施，或填写“限制类建设内容例外理由”并上传例外审批文件。",
+        )
+    if "restricted_approval" not in facts.attachment_kinds:
+        return (
+            BLOCKING,
+            "已说明例外理由，但未上传例外审批文件：" + named,
+            "上传“限制类建设内容例外审批文件”。",
+        )
+    return ok("限制类建设内容已说明例外并附审批文件：" + "、".join(w for w, _ in items))
+
+
+def unreasoned_unshared(rows) -> list[str]:
+    """Names of 不予共享 rows (objects or dicts) without a reason (004:79)."""
+    get = lambda row, key: row[key] if isinstance(row, dict) else getattr(row, key)  # noqa: E731
+    return [
+        get(row, "name")
+        for row in rows
+        if get(row, "sharing_mode") == "none" and not (get(row, "no_share_reason") or "").strip()
+    ]
+
+
 def facts_for(project) -> Facts:
     """Facts from the database (uses prefetched relations when present)."""
+    resources = project.data_resources.all()
     return Facts(
         project=project,
         attachment_kinds={a.kind for a in project.attachments.all()},
-        data_resource_count=len(project.data_resources.all()),
+        data_resource_count=len(resources),
+        unreasoned_unshared=unreasoned_unshared(resources),
         platform_count=len(project.common_platforms.all()),
         justifications={j.rule_id: j.text for j in project.justifications.all()},
     )

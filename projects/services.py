@@ -33,6 +33,10 @@ EDITABLE_FIELDS = [
     "classified",
     "deployment",
     "own_room_reason",
+    "own_room_interface",
+    "network",
+    *Project.RESTRICTED_FIELDS,
+    "restricted_reason",
 ]
 
 

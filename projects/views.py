@@ -141,7 +141,9 @@ def _unsaved_facts(form, formset, project):
         existing = rules.facts_for(project)
         facts.attachment_kinds = existing.attachment_kinds
         facts.justifications = existing.justifications
-    facts.data_resource_count = len(data_resource_rows(formset)) if formset.is_valid() else 0
+    rows = data_resource_rows(formset) if formset.is_valid() else []
+    facts.data_resource_count = len(rows)
+    facts.unreasoned_unshared = rules.unreasoned_unshared(rows)
     facts.platform_count = len(form.cleaned_data.get("common_platforms") or [])
     return facts
 

@@ -175,6 +175,36 @@ def approval_notice(review) -> Document:
             ),
             "conditions": notice_conditions(review),
             "copied_to": copied_to(project.jurisdiction),
+            "deployment_condition": deployment_condition(project),
         },
     )
     return Document(content, number, title)
+
+
+LEVELS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
+
+
+def deployment_condition(project) -> str:
+    """The notice's deployment and security condition, from what the project declared
+    (deployment, network, protection level, cryptography, approved exceptions)."""
+    if project.classified:
+        where = "项目为涉密系统，须按保密管理规定部署在电子政务内网"
+    elif project.deployment == project.Deployment.OWN_ROOM:
+        interface = project.own_room_interface.strip() or "申报的数据共享接口"
+        where = f"项目经批准在自建机房部署，须按承诺向共享平台开放数据共享接口（{interface}）"
+    else:
+        where = "项目须部署在政务云"
+        if project.network:
+            where += f"，运行在{project.get_network_display()}"
+    parts = [where]
+    if project.restricted_labels:
+        parts.append(
+            "限制类建设内容（" + "、".join(project.restricted_labels) + "）以例外审批范围为限"
+        )
+    if project.protection_level:
+        parts.append(
+            f"按网络安全等级保护第{LEVELS[project.protection_level]}级要求同步建设安全保障措施"
+        )
+    if (project.protection_level or 0) >= 3 or project.invest_crypto:
+        parts.append("同步开展商用密码应用建设和密码应用安全性评估")
+    return "，".join(parts) + "。"

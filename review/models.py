@@ -359,9 +359,12 @@ DEFAULT_CRITERIA = [
     ("reuse", "共享复用", Decimal("10")),
     ("security", "安全保障", Decimal("15")),
 ]
+# The approval occasion's default set (004:97-99, 000:97): 网信, 工信, 发改, 财政 always, 密码
+# when the system needs it; a jurisdiction may configure its own set.
 DEFAULT_REQUIREMENTS = [
     (ReviewFunction.SECURITY, OpinionRequirement.Condition.ALWAYS),
     (ReviewFunction.TECHNICAL, OpinionRequirement.Condition.ALWAYS),
+    (ReviewFunction.INVESTMENT, OpinionRequirement.Condition.ALWAYS),
     (ReviewFunction.FISCAL, OpinionRequirement.Condition.ALWAYS),
     (ReviewFunction.CRYPTOGRAPHY, OpinionRequirement.Condition.CRYPTO),
 ]

@@ -3,6 +3,7 @@ duplicate investment, the application window for annual submissions, and the com
 decision that approve / reject / send_back require."""
 
 from core.permissions import WorkflowError
+from core.policy import cites, with_basis
 from projects.models import Project
 from projects.rules import WARNING, ok, pending, rule, submission_check
 from projects.workflow import committee_decision
@@ -13,9 +14,10 @@ from .selectors import open_application_round
 from .similarity import similar_projects
 
 R7_THRESHOLD = 80
+WINDOW_CLOSED = "年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口"
 
 
-@rule("R7", "相似项目查重（防止重复建设）", kind=WARNING, basis="000:105")
+@rule("R7", "相似项目查重（防止重复建设）", kind=WARNING)
 def r7_duplicates(facts):
     p = facts.project
     if not p.name:
@@ -40,10 +42,11 @@ def application_window_open(project):
     if project.channel != Project.Channel.ANNUAL:
         return
     if open_application_round(jurisdiction_id=project.jurisdiction_id) is None:
-        raise WorkflowError("年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口")
+        raise WorkflowError(with_basis(WINDOW_CLOSED, "年度集中申报", project.jurisdiction))
 
 
 @committee_decision.register
+@cites("联审")
 def decision_matches_vote(project, by, context):
     """The agenda item (``context["item"]``) closed its vote with quorum after every opinion
     and the expert scoring, and the decision fired equals the vote's result (SPEC §4)."""

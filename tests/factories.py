@@ -104,6 +104,7 @@ def complete_fields(jurisdiction, **overrides):
         "classified": False,
         "deployment": "gov_cloud",
         "own_room_reason": "",
+        "network": "extranet",
     }
     fields.update(overrides)
     return fields

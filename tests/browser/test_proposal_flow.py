@@ -57,6 +57,7 @@ def test_write_preflight_submit_and_return(page, live_server, tmp_path, csp_viol
     page.fill("#id_invest_security", "5")
     page.select_option("#id_protection_level", "2")
     page.select_option("#id_deployment", "gov_cloud")
+    page.select_option("#id_network", "extranet")
     page.check("text=统一身份认证")
     page.fill("#id_data-0-name", "城市运行指标数据")
     page.select_option("#id_data-0-sharing_mode", "conditional")

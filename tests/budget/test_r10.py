@@ -111,6 +111,8 @@ def test_contract_and_approved_amount_ceilings(actors):
     assert "R10 超出合同“系统建设合同”：额度 100.00 万元（1,000,000.00 元）" in message
     assert "R10 超出项目核定投资：额度 100.00 万元（1,000,000.00 元）" in message
     assert "超出 0.00 万元（0.01 元）" in message
+    # The refusal names its basis as the jurisdiction cites it.
+    assert message.endswith("（依据：《湘潭市“十四五”数字政府建设实施方案》“统筹项目资金管理”）")
 
 
 def test_final_milestone_needs_acceptance(actors):
@@ -145,7 +147,8 @@ def test_pool_ceiling_when_listing(actors):
     services.list_in_budget(project=a, allocations=[(2026, D("600000"))], by=actors.finance)
     events = AuditEvent.objects.count()
     with pytest.raises(
-        WorkflowError, match=r"超出2026年度专项资金额度.*超出 [0-9,.]+ 万元（100,000.00 元）"
+        WorkflowError,
+        match=r"超出2026年度专项资金额度.*超出 [0-9,.]+ 万元（100,000.00 元）（依据：《湘潭市",
     ):
         services.list_in_budget(project=b, allocations=[(2026, "500000")], by=actors.finance)
     b.refresh_from_db()

@@ -1,7 +1,10 @@
+import re
 from decimal import Decimal
 
 import pytest
 
+from core import policy
+from core.models import Jurisdiction
 from core.permissions import WorkflowError
 from projects import rules, services
 from projects.models import Project
@@ -83,6 +86,15 @@ def test_r2_level_three_needs_crypto_plan(jurisdiction, level, kinds, expected):
         ({"deployment": "own_room", "own_room_reason": "公安专网业务"}, set(), BLOCKING),
         (
             {"deployment": "own_room", "own_room_reason": "公安专网业务"},
+            {"own_room_approval"},
+            BLOCKING,  # the sharing interface it opens is not stated (002:385)
+        ),
+        (
+            {
+                "deployment": "own_room",
+                "own_room_reason": "公安专网业务",
+                "own_room_interface": "人口信息核验接口，经市共享平台按需调用",
+            },
             {"own_room_approval"},
             PASS,
         ),
@@ -167,7 +179,7 @@ def test_submit_with_level_three_needs_crypto_plan_end_to_end():
         project=project, kind="data_catalogue", upload=upload(), by=actors.officer
     )
     services.justification_set(project=project, rule_id="R6", text="不涉及", by=actors.officer)
-    with pytest.raises(WorkflowError, match="R2 等保三级及以上须有密码应用方案"):
+    with pytest.raises(WorkflowError, match="R2 等保第三级及以上须有密码应用方案"):
         services.project_submit(project=project, by=actors.head)
 
 
@@ -178,6 +190,114 @@ def test_unchecked_rules_are_pending_not_passed():
     assert not any(r.blocks_submit for r in evaluate(facts) if r.status == rules.PENDING)
 
 
-def test_basis_is_shown_as_the_plan_title_and_line():
-    r1 = next(r for r in rules.RULES if r.id == "R1")
-    assert r1.basis_display == "《湘潭市“十四五”数字政府建设实施方案》第37行"
+def test_basis_cites_title_document_number_and_clause_never_a_line(jurisdiction):
+    hz = Jurisdiction.objects.get_or_create(
+        code="hz", defaults={"name": "海州区", "level": "district"}
+    )[0]
+    facts = _facts(jurisdiction)
+    facts.project.jurisdiction = hz
+    basis = {r.rule.id: r.basis for r in evaluate(facts)}
+    assert basis["R5"] == (
+        "海州区《加快统筹推进数字政府高质量建设实施方案》（海政发〔2022〕114号）第22项“统筹建设管理”"
+    )
+    # 海州区's plan has no security-share clause: it borrows 湘潭's and says so.
+    assert basis["R1"] == "参照《湘潭市“十四五”数字政府建设实施方案》“工作目标”之“网络安全切实保障”"
+    for text in basis.values():
+        assert not re.search(r"\d{3}:\d+|第\d+行", text), text
+
+
+def test_each_jurisdiction_cites_its_own_plan_where_it_has_the_clause():
+    xt = policy.basis_text("R5", "xt")
+    assert xt == "《湘潭市“十四五”数字政府建设实施方案》“统筹项目资金管理”"
+    assert policy.basis_text("R4", "xt").startswith("参照海州区《加快统筹推进")
+    assert policy.basis_text("R4", "hz").startswith("海州区《加快统筹推进")
+    # A jurisdiction with no plan of its own borrows from the plans of no jurisdiction first.
+    assert policy.basis_text("R3", None).startswith("参照《湛江市“数字政府”建设总体规划")
+
+
+def test_every_rule_basis_resolves_to_clauses():
+    for rule_id, refs in policy.RULE_BASIS.items():
+        for ref in refs:
+            assert ref in policy.CLAUSES, (rule_id, ref)
+    assert {r.id for r in rules.RULES if r.id != "R0"} <= set(policy.RULE_BASIS)
+
+
+def test_a_basis_outside_the_policy_table_is_refused():
+    with pytest.raises(ValueError, match="RULE_BASIS"):
+        rules.rule("R9", "自定依据", kind=BLOCKING, label="自定")(lambda facts: None)
+
+
+def test_r4_unshared_data_needs_a_reason(jurisdiction):
+    facts = _facts(jurisdiction)
+    facts.unreasoned_unshared = rules.unreasoned_unshared(
+        [
+            {"name": "人口基础数据", "sharing_mode": "none", "no_share_reason": " "},
+            {"name": "法人数据", "sharing_mode": "none", "no_share_reason": "涉及商业秘密"},
+            {"name": "地名数据", "sharing_mode": "unconditional", "no_share_reason": ""},
+        ]
+    )
+    result = _result(facts, "R4")
+    assert result.status == BLOCKING and result.message.endswith("人口基础数据")
+    facts.unreasoned_unshared = []
+    assert _result(facts, "R4").status == PASS
+
+
+def test_data_resource_form_refuses_unshared_without_reason():
+    from projects.forms import NO_SHARE_REASON_REQUIRED, DataResourceForm
+
+    form = DataResourceForm(data={"name": "人口基础数据", "sharing_mode": "none"})
+    assert not form.is_valid()
+    assert form.errors["no_share_reason"] == [NO_SHARE_REASON_REQUIRED]
+    shared = DataResourceForm(
+        data={"name": "人口基础数据", "sharing_mode": "conditional", "no_share_reason": "x"}
+    )
+    assert shared.is_valid() and shared.cleaned_data["no_share_reason"] == ""
+
+
+@pytest.mark.parametrize(
+    ("classified", "network", "expected"),
+    [
+        (False, "extranet", PASS),
+        (False, "internet", PASS),
+        (False, "intranet", BLOCKING),
+        (True, "intranet", PASS),
+        (True, "extranet", BLOCKING),
+        (False, "", rules.PENDING),
+    ],
+)
+def test_r11_classified_systems_on_the_intranet_others_on_the_extranet(
+    jurisdiction, classified, network, expected
+):
+    facts = _facts(jurisdiction, classified=classified, network=network)
+    assert _result(facts, "R11").status == expected
+
+
+def _district():
+    return Jurisdiction.objects.get_or_create(
+        code="hz", defaults={"name": "海州区", "level": "district"}
+    )[0]
+
+
+@pytest.mark.parametrize(
+    ("flag", "district_only"),
+    [
+        ("builds_data_centre", True),
+        ("builds_cloud", True),
+        ("expands_cloud", False),
+        ("builds_internet_exit", False),
+    ],
+)
+def test_r12_restricted_construction_blocks_without_an_approved_exception(
+    jurisdiction, flag, district_only
+):
+    city = _facts(jurisdiction, **{flag: True})
+    assert _result(city, "R12").status == (PASS if district_only else BLOCKING)
+    district = _facts(jurisdiction, **{flag: True})
+    district.project.jurisdiction = _district()
+    result = _result(district, "R12")
+    assert result.status == BLOCKING and "例外理由" in result.hint
+    assert "（参照《湛江市“数字政府”建设总体规划" in result.message
+    district.project.restricted_reason = "省级统一部署的专网节点，经市数字政府领导小组同意"
+    assert _result(district, "R12").status == BLOCKING  # the approval file is still missing
+    district.attachment_kinds.add("restricted_approval")
+    assert _result(district, "R12").status == PASS

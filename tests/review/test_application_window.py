@@ -18,7 +18,7 @@ from tests.factories import Actors, draft_project
 pytestmark = pytest.mark.django_db
 
 LOCAL = ZoneInfo("Asia/Shanghai")
-CLOSED = "^年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口$"
+CLOSED = "^年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口（依据：[^）]+）$"
 
 
 def at(*args):

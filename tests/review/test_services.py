@@ -9,12 +9,14 @@ from core.models import AuditEvent
 from core.models import ReviewFunction as RF
 from core.permissions import WorkflowError
 from projects import services as project_services
+from projects.models import Project
 from review import selectors, services
 from review.models import Expert, Opinion, Outcome, ReviewRound, Vote
 from tests.factories import (
     Actors,
     OrganisationFactory,
     closed_panel,
+    complete_fields,
     draft_project,
     give_opinions,
     make_committee,
@@ -41,6 +43,7 @@ def test_accept_puts_project_in_the_open_round_with_required_tasks(actors):
     assert review.round == actors.round
     assert sorted(review.tasks.values_list("function", flat=True)) == [
         "fiscal",
+        "investment",  # 发改 is in the default set (004:97, 000:97)
         "security",
         "technical",
     ]
@@ -325,7 +328,7 @@ def test_decision_refused_with_missing_opinions_or_open_panel_or_open_item(actor
     item = _item(actors, members, project=project)
     with pytest.raises(
         WorkflowError,
-        match="尚缺书面意见：" + "、".join(f.label for f in (RF.SECURITY, RF.TECHNICAL, RF.FISCAL)),
+        match="尚缺书面意见：" + "、".join(f.label for f in (RF.SECURITY, RF.TECHNICAL, RF.INVESTMENT, RF.FISCAL)),
     ):
         services.review_decide(item=item, decision="approve", by=actors.office)
     give_opinions(actors, review, fiscal_amount=Decimal("1"))
@@ -361,3 +364,33 @@ def test_department_can_resubmit_after_send_back_and_gets_a_new_review(actors):
     assert project.reviews.filter(status="open").count() == 1
     assert project.reviews.count() == 2
     assert OrganisationFactory  # the factory module stays importable for helpers
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"protection_level": 2},
+            "项目须部署在政务云，运行在电子政务外网，按网络安全等级保护第二级要求同步建设安全保障措施。",
+        ),
+        (
+            {
+                "protection_level": 3,
+                "deployment": "own_room",
+                "own_room_interface": "人口核验接口",
+            },
+            "项目经批准在自建机房部署，须按承诺向共享平台开放数据共享接口（人口核验接口），"
+            "按网络安全等级保护第三级要求同步建设安全保障措施，同步开展商用密码应用建设和密码应用安全性评估。",
+        ),
+        (
+            {"classified": True, "network": "intranet", "protection_level": 3},
+            "项目为涉密系统，须按保密管理规定部署在电子政务内网，按网络安全等级保护第三级要求同步建设安全保障措施，"
+            "同步开展商用密码应用建设和密码应用安全性评估。",
+        ),
+    ],
+)
+def test_notice_deployment_condition_follows_the_project(actors, fields, expected):
+    from review.documents import deployment_condition
+
+    project = Project(**{**complete_fields(actors.jurisdiction), "plan_item": None, **fields})
+    assert deployment_condition(project) == expected

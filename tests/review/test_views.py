@@ -80,8 +80,8 @@ def test_drawn_expert_sees_the_review_but_not_scores_before_close(actors, client
 
 def test_reviewing_unit_sees_assigned_projects_only(actors, client):
     review = project_in(actors, "in_review").reviews.get()
-    investment = actors.reviewers["investment"]  # not required by default
-    client.force_login(investment)
+    cryptography = actors.reviewers["cryptography"]  # not required below 等保 level 3
+    client.force_login(cryptography)
     assert client.get(reverse("review:detail", args=[review.pk])).status_code == 404
     client.force_login(actors.reviewer)
     page = client.get(reverse("review:detail", args=[review.pk])).content.decode()

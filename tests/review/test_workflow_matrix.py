@@ -71,7 +71,7 @@ FOR_ACTOR = {
         "attendance_set": OK,
         "vote_cast": OK,
         "item_close": OK,
-        "review_decide": "^尚缺书面意见：.+，不能作出决定$",
+        "review_decide": "^尚缺书面意见：.+，不能作出决定（依据：[^）]+）$",
     },
     "panel_drawn": {
         "opinion_sign": OK,
@@ -83,7 +83,7 @@ FOR_ACTOR = {
         "attendance_set": OK,
         "vote_cast": OK,
         "item_close": OK,
-        "review_decide": "^专家评审尚未结束，不能作出决定$",
+        "review_decide": "^专家评审尚未结束，不能作出决定（依据：[^）]+）$",
     },
     "panel_scored": {
         "opinion_sign": OK,
@@ -95,7 +95,7 @@ FOR_ACTOR = {
         "attendance_set": OK,
         "vote_cast": OK,
         "item_close": OK,
-        "review_decide": "^专家评审尚未结束，不能作出决定$",
+        "review_decide": "^专家评审尚未结束，不能作出决定（依据：[^）]+）$",
     },
     "panel_closed": {
         "opinion_sign": OK,
@@ -107,7 +107,7 @@ FOR_ACTOR = {
         "attendance_set": OK,
         "vote_cast": OK,
         "item_close": OK,
-        "review_decide": "^会议尚未结束该议题的表决，不能作出决定$",
+        "review_decide": "^会议尚未结束该议题的表决，不能作出决定（依据：[^）]+）$",
     },
     "item_closed": {
         "opinion_sign": OK,
