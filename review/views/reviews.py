@@ -42,6 +42,7 @@ def index(request):
         {
             "reviews": pages.reviews_in_progress(jurisdiction_id=jurisdiction, todo=todo),
             "todo": todo if todo in pages.TODO_FILTERS else "",
+            "todo_label": pages.TODO_LABELS.get(todo, ""),
             "rounds": selectors.rounds_for(jurisdiction_id=jurisdiction),
             "meetings": Meeting.objects.filter(jurisdiction_id=jurisdiction)[:10],
             "form": form,
