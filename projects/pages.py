@@ -2,7 +2,6 @@
 transition table and the ``permissions`` predicates allow (templates never decide)."""
 
 from . import rules, selectors
-from .stages import stage_bar
 from .forms import AttachmentForm
 from .links import project_links
 from .permissions import (
@@ -11,6 +10,7 @@ from .permissions import (
     can_precheck_project,
     head_confirmation_missing,
 )
+from .stages import stage_bar
 from .workflow import STATE_BADGES, State, available_actions
 
 
