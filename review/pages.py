@@ -102,6 +102,7 @@ TODO_FILTERS = {
             )
         )
     ),
+    "decide": Q(agenda_items__closed_at__isnull=False),
 }
 TODO_LABELS = {
     "draw": "待抽取专家",

@@ -156,7 +156,7 @@ class Story:
             add(at(accepted.date() + days(20), 16), self.terminate)
             return
         self.plan_review(add, accepted)
-        if self.fate in ("opinions", "scoring", "agenda"):
+        if self.fate in ("opinions", "scoring", "scored", "ready", "agenda"):
             return
         meeting = at(b.meeting, 10 + (i % 4) * 0.5)
         add(meeting, self.vote)
@@ -196,14 +196,18 @@ class Story:
         if self.fate == "opinions":
             return
         add(at(accepted.date() + days(2), 11), self.draw)
-        if self.fate == "scoring":
-            return
-        for seat in range(5):
+        for seat in range(5 if self.fate != "scoring" else 2):
             add(
                 at(accepted.date() + days(5 + (seat * 2 + i) % 7), 10 + seat),
                 lambda s=seat: self.score(s),
             )
+        if self.fate == "scoring":  # two of five scored; the others (``expert``) still to do
+            return
+        if self.fate == "scored":  # every score in: the office closes the panel next
+            return
         add(at(accepted.date() + days(14), 17), self.close_panel)
+        if self.fate == "ready":  # opinions in, panel closed: to be put on a meeting
+            return
         add(at(self.batch.meeting - days(10 - i % 3), 10), self.schedule)
 
     def plan_payments(self, add, signed):
@@ -225,7 +229,7 @@ class Story:
             steps = steps[: [a for _, a in steps].index(last) + 1]
             self.payment_steps(add, "初验", "0.5", "系统部署完成后进度款", steps, 1)
         if self.fate == "building_queue":
-            base = signed + days(90)
+            base = signed + days(40)
             self.payment_steps(
                 add,
                 "初验",
@@ -325,6 +329,8 @@ class Story:
     def score(self, seat_index):
         panel = review_selectors.panel_for(self.review)
         seats = list(panel.members.filter(replaced_at__isnull=True).select_related("expert__user"))
+        if self.fate == "scoring":  # the demo ``expert`` keeps an open task
+            seats = [s for s in seats if s.expert.user.username != "expert"]
         seat = seats[seat_index]
         criteria = review_selectors.criteria_for(
             jurisdiction_id=self.project.jurisdiction_id, occasion="approval"
