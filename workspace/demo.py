@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import time_machine
+from django.db import transaction
 from django.utils import timezone
 
 from budget import demo as budget_demo
@@ -63,16 +64,20 @@ def batches(today: dt.date) -> dict[str, Batch]:
             2,
             today - dt.timedelta(days=62),
             today + dt.timedelta(days=20),
-            today + dt.timedelta(days=6),
+            weekday(today + dt.timedelta(days=6)),
         ),
     }
 
 
-def at(day: dt.date, hour=9.5) -> dt.datetime:
-    """A working moment of ``day`` (Beijing time), never on a weekend."""
+def weekday(day: dt.date) -> dt.date:
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(int(hour), int(hour % 1 * 60)), tzinfo=TZ)
+    return day
+
+
+def at(day: dt.date, hour=9.5) -> dt.datetime:
+    """A working moment of ``day`` (Beijing time), never on a weekend."""
+    return dt.datetime.combine(weekday(day), dt.time(int(hour), int(hour % 1 * 60)), tzinfo=TZ)
 
 
 @dataclass
@@ -93,7 +98,8 @@ class Calendar:
                 if track is not None:
                     stopped.add(id(track))  # the rest of this project's story is still ahead
                 continue
-            with time_machine.travel(when, tick=False):
+            # one transaction per step: notifications are sent on commit, so at the step's time
+            with time_machine.travel(when, tick=False), transaction.atomic():
                 step()
 
 
