@@ -214,7 +214,7 @@ class Story:
         add(at(accepted.date() + days(14), 17), self.close_panel)
         if self.fate == "ready":  # opinions in, panel closed: to be put on a meeting
             return
-        add(at(self.batch.meeting - days(10 - i % 3), 10), self.schedule)
+        add(at(self.batch.meeting - days(12 - i % 3), 10), self.schedule)
 
     def plan_payments(self, add, signed):
         i = self.index
@@ -504,7 +504,7 @@ def seed_jurisdiction(jur: str, users: dict, now=None) -> int:
             jurisdiction=jurisdiction, kind="annual", year=b.year, batch=b.batch,
             opens_on=b.opens, closes_on=b.closes, by=office))  # fmt: skip
         title = f"{jurisdiction.name}{b.year}年第{b.batch}次政务信息化项目联审会议"
-        cal.add(at(b.meeting - days(14), 10), lambda k=key, b=b, t=title: make_meeting(k, b, t))
+        cal.add(at(b.meeting - days(15), 9), lambda k=key, b=b, t=title: make_meeting(k, b, t))
         cal.add(at(b.meeting, 9), lambda k=key: attend(k))
 
     def make_meeting(key, b, title):
