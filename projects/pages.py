@@ -10,6 +10,7 @@ from .permissions import (
     can_precheck_project,
     head_confirmation_missing,
 )
+from .stages import stage_bar
 from .workflow import STATE_BADGES, State, available_actions
 
 
@@ -23,13 +24,15 @@ def project_page(project, user) -> dict:
     blocking = rules.blocking_messages(results)
     if project.is_editable_state and head_confirmation_missing(user, project):
         blocking.append("本辖区要求单位负责人确认后方可提交，尚未确认")
+    timeline = selectors.project_timeline(project=project, user=user)
     return {
         "project": project,
+        "stages": stage_bar(project, timeline),
         "badge": STATE_BADGES[project.status],
         "actions": available_actions(user, project),
         "results": results,
         "blocking": blocking,
-        "timeline": selectors.project_timeline(project=project, user=user),
+        "timeline": timeline,
         "attachments": project.attachments.select_related("uploaded_by"),
         "can_edit": can_edit_project(user, project),
         "can_confirm": project.is_editable_state

@@ -10,6 +10,7 @@ Print the graph with ``python manage.py graph_transitions projects``.
 """
 
 from django.db import models
+from django.utils import timezone
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
 from core.models import Role
@@ -107,6 +108,27 @@ def submission_checks(project, by, context):
 def not_received(project, by, context):
     if project.received_at:
         return "牵头部门已签收并开始形式审查，不能撤回"
+    return None
+
+
+def approved_on(project):
+    """The day the project was approved (the audit event of its ``approve`` transition)."""
+    at = (
+        project.audit_events.filter(subject_type="project", action="approve")
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(at) if at else None
+
+
+@guard("列入预算之日不早于批复之日")
+def listed_after_approval(project, by, context):
+    approved, today = approved_on(project), timezone.localdate()
+    if approved and today < approved:
+        return (
+            f"日期顺序：列入预算日期（{today:%Y-%m-%d}）不能早于项目批复日期（{approved:%Y-%m-%d}）"
+        )
     return None
 
 
@@ -220,7 +242,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.APPROVED,
         target=S.FUNDED,
         permission=by_predicate(can.can_fund_project),
-        custom={"label": "纳入预算", "guards": [budget_allocated]},
+        custom={"label": "纳入预算", "guards": [listed_after_approval, budget_allocated]},
     )
     def list_in_budget(self):
         pass

@@ -36,7 +36,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 @admin.register(Expert)
 class ExpertAdmin(admin.ModelAdmin):
-    list_display = ["user", "employer", "speciality", "active"]
+    list_display = ["user", "title", "employer", "speciality", "active"]
     list_filter = ["jurisdiction", "active"]
     filter_horizontal = ["conflicts"]
     raw_id_fields = ["user"]

@@ -1,262 +1,120 @@
-"""Review demo (SPEC §4) built through the services, after ``projects.demo.seed()``.
-
-Carries in-review projects to every outcome: approved with a fiscal cut, approved with an
-override, rejected, sent back; leaves one on an open agenda and one being scored so every
-role has something on its to-do list. Idempotent: the demo meeting marks it done.
-"""
-
-import contextlib
-import datetime as dt
-import random
-from decimal import Decimal
-
-import time_machine
-from django.utils import timezone
+"""Review demo people and texts (SPEC §4): committees and expert pools of 湘潭市 and 海州区.
+The calendar that uses them is ``workspace/demo.py``."""
 
 from core.models import Organisation, Role, User
-from projects.demo import DEMO_PASSWORD, JURISDICTION, YEAR
-from projects.models import Project
+from projects.demo import DEMO_PASSWORD
 
-from . import selectors, services
-from .models import Expert, Meeting, ReviewRound
-from .recusal import member_recused
+from .models import Expert
 
+R = Role
 # (username, full name, organisation code, roles)
-USERS = [
-    ("wy_liu", "刘卫东", "xt-lg", [Role.COMMITTEE]),
-    ("wy_wang", "王建平", "xt-lg", [Role.COMMITTEE]),
-    ("wy_zhang", "张晓红", "xt-fgw", [Role.COMMITTEE]),
-    ("wy_chen", "陈永强", "xt-dsj", [Role.COMMITTEE]),
-    ("wy_xu", "徐丽华", "xt-czj", [Role.COMMITTEE]),
-    ("zj_li", "李教授", "xt-xtu", [Role.EXPERT]),
-    ("zj_wu", "吴教授", "xt-xtu", [Role.EXPERT]),
-    ("zj_zhou", "周教授", "xt-hnust", [Role.EXPERT]),
-    ("zj_hu", "胡研究员", "xt-hnust", [Role.EXPERT]),
-    ("zj_guo", "郭高工", "xt-bdzq", [Role.EXPERT]),
-    ("zj_ma", "马高工", "xt-bdzq", [Role.EXPERT]),
-    ("zj_lu", "陆工", "xt-dsj", [Role.EXPERT]),
+COMMITTEE_USERS = [
+    ("wy_liu", "刘卫东", "xt-lg", [R.COMMITTEE]),
+    ("wy_wang", "王建平", "xt-lg", [R.COMMITTEE]),
+    ("wy_zhang", "张晓红", "xt-fgw", [R.COMMITTEE]),
+    ("wy_chen", "陈永强", "xt-dsj", [R.COMMITTEE]),
+    ("wy_xu", "徐丽华", "xt-czj", [R.COMMITTEE]),
+    ("hz_wy_dong", "董立华", "hz-lg", [R.COMMITTEE]),
+    ("hz_wy_dai", "戴明亮", "hz-fgj", [R.COMMITTEE]),
+    ("hz_wy_ji", "季永平", "hz-czj", [R.COMMITTEE]),
+    ("hz_wy_qiu", "邱海峰", "hz-wxb", [R.COMMITTEE]),
 ]
-MEETING_TITLE = f"{YEAR}年第1次政务信息化项目联审会议"
-FUNCTION_USERS = {
-    "security": "wxb",
-    "cryptography": "mmj",
-    "technical": "gxj",
-    "investment": "fgw",
-    "fiscal": "finance",
+COMMITTEES = {
+    "xt": ["leader", "wy_liu", "wy_wang", "wy_zhang", "wy_chen", "wy_xu", "xzsp_head"],
+    "hz": ["hz_leader", "hz_wy_dong", "hz_wy_dai", "hz_wy_ji", "hz_wy_qiu", "hz_xzsp_head"],
 }
-# Outcomes for the first in-review projects, in primary-key order.
-PLAN = ["approve_cut", "approve_override", "reject", "send_back", "voting", "scoring"]
+ABSENT = {"xt": "wy_xu", "hz": "hz_wy_ji"}  # quorum still met (2/3)
+# (username, full name, employer, title, speciality, conflicts)
+EXPERTS = [
+    ("expert", "曾立新", "xt-xtu", "教授", "软件工程", []),
+    ("zj_li", "李文涛", "xt-xtu", "教授", "信息安全", []),
+    ("zj_wu", "吴建平", "xt-xtu", "副教授", "数据治理", []),
+    ("zj_zhou", "周海燕", "xt-hnust", "教授", "网络工程", []),
+    ("zj_hu", "胡振华", "xt-hnust", "研究员", "密码应用", []),
+    ("zj_guo", "郭志明", "xt-bdzq", "高级工程师", "信创系统集成", ["xt-gaj"]),
+    ("zj_ma", "马俊", "xt-bdzq", "高级工程师", "云计算", []),
+    ("zj_lu", "陆海军", "xt-dsj", "高级工程师", "政务数据共享", []),
+    ("hz_zj_wang", "王志刚", "hz-jou", "教授", "计算机应用", []),
+    ("hz_zj_chen", "陈静", "hz-jou", "副教授", "信息管理", []),
+    ("hz_zj_liu", "刘洋", "hz-lgzy", "高级工程师", "网络安全", []),
+    ("hz_zj_zhao", "赵敏", "hz-lgzy", "副教授", "电子政务", []),
+    ("hz_zj_sun", "孙宏", "hz-jou", "高级工程师", "软件测试", []),
+]
+
+OPINIONS = {
+    "security": [
+        "安全建设内容与等保{level}要求基本对应，须在上线前完成等保测评和风险评估。",
+        "网络安全投入{share}，方案列明了边界防护和日志审计，同意按方案建设。",
+        "请补充数据分类分级清单，敏感字段加密存储；其余安全内容可行。",
+        "安全方案复用了统一安全管理平台，避免重复采购，同意。",
+    ],
+    "cryptography": [
+        "密码应用方案覆盖身份鉴别和传输加密，建成后一年内完成密评。",
+        "须采用商用密码产品认证目录内的产品，方案总体可行。",
+        "建议接入统一密码服务平台，不单独采购密码机。",
+    ],
+    "technical": [
+        "技术路线可行，建议复用统一身份认证和电子证照，接口按省规范开放。",
+        "系统架构合理；须明确与现有平台的数据对接方式和切换计划。",
+        "功能设计基本满足需求，请将移动端纳入统一APP而不另建客户端。",
+        "建议部署在政务云，不新购服务器；测试环境与生产环境隔离。",
+    ],
+    "investment": [
+        "符合年度建设任务清单，投资构成总体合理。",
+        "项目必要性充分，建议分年度安排资金。",
+        "与已建系统不存在重复投资，同意纳入年度计划。",
+    ],
+    "fiscal": [
+        "经财政评审，软件开发工作量测算偏高，建议核减。",
+        "服务费用标准高于同类项目，按评审价核定。",
+        "硬件参数可利旧部分设备，建议核减相应费用。",
+        "经评审，投资估算基本合理，个别单价下调后核定。",
+    ],
+}
+EXPERT_COMMENTS = [
+    "建设必要性充分，建议加强与{dept}现有系统的数据共享。",
+    "需求分析扎实，建议细化分期目标和验收指标。",
+    "技术方案可行，投资测算略偏保守。",
+    "应用场景清楚，建议补充运维保障和人员培训安排。",
+    "数据资源目录完整，共享方式需进一步明确。",
+    "方案对安全保障考虑周到，建议压缩硬件采购。",
+    "与省级统建平台的边界需进一步说明。",
+]
 
 
 def ensure_users() -> dict[str, User]:
     roles = {r.code: r for r in Role.objects.all()}
+    orgs = {o.code: o for o in Organisation.objects.all()}
     users = {}
-    for username, full_name, org_code, role_codes in USERS:
-        org = Organisation.objects.get(code=org_code)
+    rows = [*COMMITTEE_USERS, *((u, n, o, [R.EXPERT]) for u, n, o, *_ in EXPERTS)]
+    for username, full_name, org_code, role_codes in rows:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"full_name": full_name, "organisation": org}
+            username=username, defaults={"full_name": full_name, "organisation": orgs[org_code]}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
         user.roles.set([roles[c] for c in role_codes])
         users[username] = user
-        if Role.EXPERT in role_codes:
-            Expert.objects.get_or_create(
-                user=user, defaults={"jurisdiction": org.jurisdiction, "employer": org}
-            )
-    conflicted = Expert.objects.get(user__username="zj_guo")
-    conflicted.conflicts.add(Organisation.objects.get(code="xt-gaj"))
-    return users
-
-
-def prepare():
-    """Before the project demo: an annual round whose application window is open today."""
-    from projects import demo as project_demo
-
-    office = project_demo.ensure_users()["office"]
-    jurisdiction = office.organisation.jurisdiction
-    if ReviewRound.objects.filter(
-        jurisdiction=jurisdiction, occasion="approval", kind="annual", year=YEAR, batch=1
-    ).exists():
-        return
-    today = timezone.localdate()
-    services.round_create(
-        jurisdiction=jurisdiction,
-        kind=ReviewRound.Kind.ANNUAL,
-        year=YEAR,
-        batch=1,
-        opens_on=today - dt.timedelta(days=60),
-        closes_on=today + dt.timedelta(days=30),
-        by=office,
-    )
-
-
-def _at(start, days):
-    """Run a step on demo day ``days`` after ``start`` so cycle times look real."""
-    if start is None:
-        return contextlib.nullcontext()
-    return time_machine.travel(start + dt.timedelta(days=days), tick=False)
-
-
-def _demo_users() -> dict[str, User]:
-    users = {
-        u.username: u for u in User.objects.filter(organisation__jurisdiction__code=JURISDICTION)
-    }
-    users.update(ensure_users())
-    return users
-
-
-COMMITTEE = ("leader", "wy_liu", "wy_wang", "wy_zhang", "wy_chen", "wy_xu")
-
-
-def approve(project) -> Project:
-    """Carry one in-review project through opinions, scoring, the demo meeting's vote and
-    the approval decision, today (the funding demo starts from such projects)."""
-    users = _demo_users()
-    meeting = Meeting.objects.get(title=MEETING_TITLE)
-    committee = [users[u] for u in COMMITTEE]
-    review = project.reviews.get(status="open")
-    lag = project.pk % 5  # spread the steps so cycle times differ between projects
-    rng = random.Random(project.pk)
-    _carry(project, "approve_cut", meeting, committee, users, rng, review.opened_at, lag)
-    return Project.objects.get(pk=project.pk)
-
-
-def seed(start=None) -> int:
-    """Run the review demo once; returns the number of projects carried forward.
-
-    ``start`` is when the projects were accepted; steps are spread over the following weeks.
-    """
-    users = _demo_users()
-    if Meeting.objects.filter(title=MEETING_TITLE).exists():
-        return 0
-    rng = random.Random(2026)
-    office = users["office"]
-    projects = list(
-        Project.objects.filter(
-            jurisdiction__code=JURISDICTION, status="in_review", reviews__status="open"
-        ).order_by("pk")[: len(PLAN)]
-    )
-    committee = [users[u] for u in COMMITTEE]
-    with _at(start, 18):
-        meeting = services.meeting_create(
-            jurisdiction=office.organisation.jurisdiction,
-            title=MEETING_TITLE,
-            held_on=timezone.localdate() + dt.timedelta(days=3),
-            location="市政务服务中心三楼会议室",
-            members=committee,
-            by=office,
+    for username, _name, org_code, title, speciality, conflicts in EXPERTS:
+        org = orgs[org_code]
+        expert, _ = Expert.objects.update_or_create(
+            user=users[username],
+            defaults={
+                "jurisdiction": org.jurisdiction,
+                "employer": org,
+                "title": title,
+                "speciality": speciality,
+            },
         )
-    with _at(start, 21):
-        for member in committee[:5]:  # 徐丽华 absent: 5 of 6 present, quorum met
-            services.attendance_set(meeting=meeting, user=member, present=True, by=office)
-    for index, (project, fate) in enumerate(zip(projects, PLAN, strict=False)):
-        _carry(project, fate, meeting, committee, users, rng, start, index)
-    return len(projects)
+        expert.conflicts.set([orgs[c] for c in conflicts])
+    return users
 
 
-# Days after acceptance each unit signs (the fiscal review is the usual bottleneck).
-OPINION_DAYS = {"security": 3, "technical": 5, "cryptography": 7, "investment": 6, "fiscal": 12}
-
-
-def _opinions(review, users, start=None, lag=0, cut=Decimal("0.9")):
-    for task in review.tasks.all():
-        with _at(start, OPINION_DAYS[task.function] + lag):
-            _sign(task, review, users, cut)
-
-
-def _sign(task, review, users, cut):
-    amount = None
-    if task.function == "fiscal":
-        amount = (review.project.total_investment * cut).quantize(Decimal("1"))
-    services.opinion_sign(
-        task=task,
-        version=0,
-        conclusion="agree" if task.function != "technical" else "agree_with_conditions",
-        text={
-            "security": "网络安全方案基本可行，须同步开展等保测评。",
-            "cryptography": "密码应用方案符合要求，建成后开展密评。",
-            "technical": "技术路线可行，建议复用统一身份认证和电子证照平台。",
-            "fiscal": "经财政评审，部分服务费用标准偏高，建议核减。",
-            "investment": "符合年度建设任务，投资构成合理。",
-        }[task.function],
-        recommended_amount=amount,
-        by=users[FUNCTION_USERS[task.function]],
-    )
-
-
-def _panel(review, users, rng, scores=True, start=None, lag=0):
-    with _at(start, 2 + lag):
-        panel = services.panel_draw(review=review, size=5, by=users["office"], rng=rng)
-    if not scores:
-        with _at(start, 4 + lag):
-            seat = panel.members.first()
-            services.panel_replace(
-                member=seat, reason="该专家出差，无法按期评审", by=users["office"]
-            )
-        return panel
-    criteria = selectors.criteria_for(
-        jurisdiction_id=review.project.jurisdiction_id, occasion="approval"
-    )
-    for seat in panel.members.select_related("expert__user"):
-        base = rng.randint(72, 92)
-        with _at(start, 4 + lag + rng.randint(0, 8) + rng.random()):
-            services.score_submit(
-                member=seat,
-                values={code: min(100, base + rng.randint(-5, 5)) for code, _, _ in criteria},
-                comment="建设必要性充分，建议加强数据共享。",
-                by=seat.expert.user,
-            )
-    with _at(start, 14 + lag):
-        return services.panel_close(panel=panel, by=users["office"])
-
-
-VOTES = {
-    "approve_cut": ["approve"] * 5,
-    "approve_override": ["approve", "approve", "approve", "reject", "approve"],
-    "reject": ["reject", "reject", "reject", "approve", "send_back"],
-    "send_back": ["send_back", "send_back", "approve", "send_back", "reject"],
-}
-
-
-def _carry(project, fate, meeting, committee, users, rng, start, lag):
-    review = project.reviews.get(status="open")
-    office = users["office"]
-    if fate == "scoring":
-        _opinions(review, users, start, lag)
-        _panel(review, users, rng, scores=False, start=start, lag=lag)
-        return
-    _opinions(review, users, start, lag % 3)
-    _panel(review, users, rng, start=start, lag=lag % 3)
-    with _at(start, 19):
-        item = services.agenda_add(meeting=meeting, review=review, by=office)
-    with _at(start, 21.4 + lag / 10):
-        if fate == "voting":
-            services.vote_cast(item=item, member=committee[1], choice="approve", by=committee[1])
-            return
-        for member, choice in zip(committee[:5], VOTES[fate], strict=True):
-            if member_recused(member, project):
-                continue
-            services.vote_cast(item=item, member=member, choice=choice, by=member)
-        item = services.item_close(item=item, by=office)
-    with _at(start, 23 + lag):
-        _decide(project, fate, item, office)
-
-
-def _decide(project, fate, item, office):
-    kwargs = {}
-    if fate == "approve_override":
-        kwargs = {
-            "amount": project.total_investment,
-            "override_reason": "会议认为服务费用标准合理，按申报金额核定。",
-        }
-    services.review_decide(
-        item=item,
-        decision=item.result,
-        comment={"reject": "与省级统建项目重复。", "send_back": "请补充数据共享方案。"}.get(
-            item.result, ""
-        ),
-        by=office,
-        **kwargs,
-    )
+def accounts():
+    """(username, full name, organisation, roles) of the review demo's people, for listings."""
+    names = {r.code: r.name for r in Role.objects.all()}
+    for username, full_name, org_code, role_codes in COMMITTEE_USERS:
+        yield username, full_name, org_code, [names[c] for c in role_codes]
+    for username, full_name, org_code, title, speciality, _ in EXPERTS:
+        yield username, f"{full_name}（{title}，{speciality}）", org_code, [names[R.EXPERT]]

@@ -1,11 +1,12 @@
 """What a review's page shows to one reader: the record, and which buttons the
 ``permissions`` predicates allow (templates never decide who may act)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from core.paging import PAGE_SIZE
 
-from .models import Meeting, Review
+from .models import AgendaItem, Meeting, Review, ReviewTask
+from .panel_models import PanelMember
 from .permissions import (
     can_add_to_agenda,
     can_change_panel,
@@ -85,7 +86,32 @@ TODO_FILTERS = {
     # the office's to-dos on the review index (``review.todos``): the same filter for the
     # badge's count and the listed rows
     "draw": Q(panel__isnull=True),
+    # every seated expert has scored, the panel is still open
+    "close_panel": Q(panel__isnull=False, panel__closed_at__isnull=True)
+    & ~Q(
+        Exists(
+            PanelMember.objects.filter(
+                panel__review=OuterRef("pk"), replaced_at__isnull=True, scored_at__isnull=True
+            )
+        )
+    ),
+    # opinions all in, panel closed, on no meeting's agenda that is open or voted with quorum
+    "schedule": Q(panel__closed_at__isnull=False)
+    & ~Q(Exists(ReviewTask.objects.filter(review=OuterRef("pk"), completed_at__isnull=True)))
+    & ~Q(
+        Exists(
+            AgendaItem.objects.filter(review=OuterRef("pk")).filter(
+                Q(closed_at__isnull=True) | Q(quorum_met=True)
+            )
+        )
+    ),
     "decide": Q(agenda_items__closed_at__isnull=False),
+}
+TODO_LABELS = {
+    "draw": "待抽取专家",
+    "close_panel": "评分已齐待结束专家评审",
+    "schedule": "待列入联审会议",
+    "decide": "待记录决定",
 }
 
 

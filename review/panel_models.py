@@ -21,6 +21,7 @@ class Expert(models.Model):
     employer = models.ForeignKey(
         Organisation, verbose_name="工作单位", on_delete=models.PROTECT, related_name="+"
     )
+    title = models.CharField("职称", max_length=32, blank=True)
     speciality = models.CharField("专业领域", max_length=64, blank=True)
     conflicts = models.ManyToManyField(
         Organisation, verbose_name="申报回避单位", blank=True, related_name="+"

@@ -4,6 +4,7 @@ from core.models import Role
 from core.permissions import ALLOW, Decision, deny
 from projects.querysets import jurisdiction_scope
 
+from .calendar import meeting_date_refusal
 from .recusal import expert_in_conflict, member_recused
 
 R = Role
@@ -64,6 +65,8 @@ def can_run_meeting(user, meeting) -> Decision:
 def can_close_item(user, item) -> Decision:
     if item.closed_at:
         return deny("该议题已结束表决")
+    if refusal := meeting_date_refusal(item.meeting, "结束表决"):
+        return deny(refusal)
     return can_run_meeting(user, item.meeting)
 
 
@@ -114,6 +117,8 @@ def can_vote(user, item, seat) -> Decision:
         return deny("您不是本次会议的委员")
     if item.closed_at:
         return deny("该议题已结束表决，不能再投票或改票")
+    if refusal := meeting_date_refusal(item.meeting, "表决"):
+        return deny(refusal)
     if not seat.present:
         return deny("未出席会议的委员不能表决")
     if member_recused(user, item.review.project):

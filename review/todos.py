@@ -22,6 +22,8 @@ def review_todos(user):
     if user.has_role(Role.OFFICE):
         for todo, label, icon in (
             ("draw", "待抽取专家的评审", "bi-shuffle"),
+            ("close_panel", "评分已齐待结束专家评审", "bi-clipboard-data"),
+            ("schedule", "待列入联审会议的评审", "bi-calendar-plus"),
             ("decide", "待记录决定的评审", "bi-check2-square"),
         ):
             count = pages.reviews_in_progress(jurisdiction_id=user.jurisdiction_id, todo=todo)

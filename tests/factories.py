@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.models import Jurisdiction, Organisation, Role, User
 from projects import services
@@ -317,14 +318,13 @@ def closed_panel(actors, review, totals=(80, 85, 90)):
 
 
 def meeting_with(actors, members, present=None):
-    import datetime as dt
 
     from review import services as review_services
 
     meeting = review_services.meeting_create(
         jurisdiction=actors.jurisdiction,
         title="2026年第1次联审会议",
-        held_on=dt.date(2026, 11, 20),
+        held_on=timezone.localdate(),
         members=members,
         by=actors.office,
     )
@@ -406,7 +406,6 @@ def building_project(
 ):
     """An approved project listed in the budget (one line = approved amount), with a
     recorded contract, in construction. Returns (project, line, contract)."""
-    import datetime as dt
 
     from budget import services as budget
 
@@ -423,7 +422,7 @@ def building_project(
         vendor="湖南某信息技术有限公司",
         method="open",
         amount=Decimal(contract),
-        signed_on=dt.date(2026, 3, 1),
+        signed_on=timezone.localdate(),
         milestones=milestones or MILESTONES_30_40_30,
     )
     project = budget.project_start_construction(project=project, by=actors.officer)
@@ -438,7 +437,6 @@ def _fund_exists(actors, year):
 
 def disbursement_in(actors, state, *, project, line, milestone, amount="100000"):
     """A disbursement brought to ``state`` through the services."""
-    import datetime as dt
 
     from budget import services as budget
 
@@ -466,6 +464,9 @@ def disbursement_in(actors, state, *, project, line, milestone, amount="100000")
         return d
     if state == "paid":
         return budget.disbursement_pay(
-            disbursement=d, by=actors.finance, voucher_no="PZ-2026-001", paid_on=dt.date(2026, 4, 1)
+            disbursement=d,
+            by=actors.finance,
+            voucher_no="PZ-2026-001",
+            paid_on=timezone.localdate(),
         )
     raise ValueError(state)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from core.notifications import notifications_for
 from core.todo import request_todos
 from projects.models import Project
+from projects.permissions import can_create_project
 from projects.selectors import project_status_counts
 from projects.workflow import STATE_BADGES, State
 
@@ -24,5 +25,6 @@ def home(request):
             "recent": recent,
             "badges": STATE_BADGES,
             "notifications": notifications_for(user, limit=8),
+            "can_create": can_create_project(user),
         },
     )

@@ -1,9 +1,9 @@
 """Procurement contracts with their payment milestones, and starting construction."""
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.audit import audit_record
 from core.money import money_text
@@ -13,6 +13,7 @@ from projects.models import Project
 from projects.workflow import LIFECYCLE as PROJECT
 
 from .. import permissions as can
+from ..calendar import contract_date_refusal
 from ..models import Contract, Milestone
 from ..rules import SPENDING_STATES, ZERO, sum_of
 from .common import CENT, checked_amount
@@ -75,8 +76,11 @@ def contract_record(
     if method not in Contract.Method.values:
         raise WorkflowError("请选择采购方式")
     amount = checked_amount(amount, "合同金额")
-    if signed_on is None or signed_on > timezone.localdate():
-        raise WorkflowError("签订日期不能晚于今天")
+    if not isinstance(signed_on, dt.date):
+        raise WorkflowError("请填写签订日期")
+    refusal = contract_date_refusal(project, signed_on)
+    if refusal:
+        raise WorkflowError(refusal)
     signed = sum_of(project.contracts.all())
     if signed + amount > (project.approved_amount or ZERO):
         raise WorkflowError(

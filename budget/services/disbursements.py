@@ -16,6 +16,7 @@ from core.workflow import _fire
 from projects.models import Project
 
 from .. import permissions as can
+from ..calendar import payment_date_refusal
 from ..models import Disbursement
 from ..rules import SPENDING_STATES
 from ..workflow import EDITABLE_STATES
@@ -149,6 +150,9 @@ def disbursement_pay(*, disbursement, by, voucher_no, paid_on) -> Disbursement:
         raise WorkflowError("登记支付须填写支付凭证号")
     if not isinstance(paid_on, dt.date) or paid_on > timezone.localdate():
         raise WorkflowError("支付日期须填写且不能晚于今天")
+    refusal = payment_date_refusal(disbursement, paid_on)
+    if refusal:
+        raise WorkflowError(refusal)
 
     def after(d):
         d.voucher_no, d.paid_on = voucher_no[:40], paid_on

@@ -44,5 +44,20 @@ def status_label(code, obj):
 
 
 @register.filter
+def event_states(event, owner):
+    """An audit event's "from → to" by labels: as described by a timeline hook
+    (``state_text``), else by ``owner``'s status choices when the event is about ``owner``'s
+    kind of row; never raw codes of another kind of row."""
+    described = getattr(event, "state_text", None)
+    if described is not None:
+        return described
+    if not (event.from_state and event.to_state) or event.from_state == event.to_state:
+        return ""
+    if event.subject_type != owner._meta.model_name:
+        return ""
+    return f"{status_label(event.from_state, owner)} → {status_label(event.to_state, owner)}"
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")

@@ -12,6 +12,7 @@ from core.workflow import _fire
 from projects.workflow import LIFECYCLE as PROJECT
 
 from .. import selectors
+from ..calendar import meeting_date_refusal
 from ..models import Outcome, Review
 
 # The project transition each recorded decision fires (the committee_decision guard checks it).
@@ -27,6 +28,8 @@ def review_decide(*, item, decision, by, comment="", amount=None, override_reaso
     if decision not in Outcome.values:
         raise WorkflowError("请选择决定")
     review = item.review
+    if refusal := meeting_date_refusal(item.meeting, "记录联审决定"):
+        raise WorkflowError(refusal)
     with transaction.atomic():
         final_amount = None
         if decision == Outcome.APPROVE:

@@ -10,6 +10,7 @@ from core.permissions import WorkflowError, require
 from core.services import notify
 
 from .. import selectors
+from ..calendar import meeting_date_refusal
 from ..models import (
     AgendaItem,
     Meeting,
@@ -141,6 +142,8 @@ def item_close(*, item, by) -> AgendaItem:
     require(can_manage_review(by, item.meeting.jurisdiction_id))
     if item.closed_at:
         raise WorkflowError("该议题已结束表决")
+    if refusal := meeting_date_refusal(item.meeting, "结束表决"):
+        raise WorkflowError(refusal)
     tally = selectors.item_tally(item)
     item.closed_at, item.result, item.quorum_met = timezone.now(), tally.result, tally.quorum_met
     item.tally = {

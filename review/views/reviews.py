@@ -46,6 +46,7 @@ def index(request):
             ),
             "query": page_query(request),
             "todo": todo if todo in pages.TODO_FILTERS else "",
+            "todo_label": pages.TODO_LABELS.get(todo, ""),
             "rounds": selectors.rounds_for(jurisdiction_id=jurisdiction),
             "meetings": Meeting.objects.filter(jurisdiction_id=jurisdiction)[:10],
             "form": form,

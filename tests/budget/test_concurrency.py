@@ -4,11 +4,11 @@ Without the fund row locks (``_lock_funds``) or the line lock in ``disbursement_
 the pools and lines are overdrawn and these tests fail.
 """
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
 from budget import services
 from budget.models import BudgetLine, Disbursement, SpecialFund
@@ -50,7 +50,7 @@ def test_parallel_approvals_never_overdraw_the_line(postgres_only):
         vendor="供应商",
         method="open",
         amount=D("1000000"),
-        signed_on=dt.date(2026, 3, 1),
+        signed_on=timezone.localdate(),
         milestones=[
             {"name": "进度款", "amount": D("900000"), "is_final": False},
             {"name": "尾款", "amount": D("100000"), "is_final": True},

@@ -1,9 +1,9 @@
 """R10 ceilings at their exact boundaries, acceptance for the final milestone, pools."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from budget import services
 from budget.models import BudgetLine, Contract
@@ -63,7 +63,7 @@ def test_line_ceiling(actors):
         vendor="供应商",
         method="inquiry",
         amount=D("1000000"),
-        signed_on=dt.date(2026, 2, 1),
+        signed_on=timezone.localdate(),
         milestones=milestones,
     )
     project = services.project_start_construction(project=project, by=actors.officer)
@@ -197,7 +197,7 @@ def test_contract_rules_and_start_construction(actors):
         name="合同",
         vendor="供应商",
         method="open",
-        signed_on=dt.date(2026, 3, 1),
+        signed_on=timezone.localdate(),
     )
     ms = [
         {"name": "签订", "percent": 30, "is_final": False},

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from budget import services
 from budget.workflow import available_actions
@@ -39,7 +40,7 @@ ALLOWED = {
     ("approved", "finance"): {"pay"},
 }
 STATES = ["draft", "submitted", "returned", "verified", "approved", "paid", "rejected"]
-DATA = {"comment": "理由：材料不全", "voucher_no": "PZ-0001", "paid_on": dt.date(2026, 5, 6)}
+DATA = {"comment": "理由：材料不全", "voucher_no": "PZ-0001", "paid_on": timezone.localdate()}
 
 
 class Rollback(Exception):

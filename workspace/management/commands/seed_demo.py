@@ -1,20 +1,19 @@
-import datetime as dt
-
-import time_machine
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
 
-from budget import demo as budget_demo
-from projects import demo
+from core.models import Organisation
+from projects import demo as projects_demo
 from review import demo as review_demo
+from workspace import demo
 
 FIXTURES = ["roles", "organisations", "common_platforms"]
 
 
 class Command(BaseCommand):
-    help = "Build a realistic demo jurisdiction (湘潭市) through the services. Idempotent."
+    help = (
+        "Build the demo jurisdictions (湘潭市, 海州区) through the services, on an annual "
+        "calendar. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -27,21 +26,22 @@ class Command(BaseCommand):
         if reset:
             call_command("flush", interactive=False, verbosity=0)
         call_command("loaddata", *FIXTURES, verbosity=0)
-        # Projects are accepted five weeks ago so the review steps have real durations.
-        start = timezone.now() - dt.timedelta(days=35)
-        with transaction.atomic():
-            review_demo.prepare()
-            with time_machine.travel(start, tick=False):
-                created = demo.seed()
-            reviewed = review_demo.seed(start=start)
-            funded = budget_demo.seed()
+        created = demo.seed()  # each dated step commits on its own (notifications on commit)
         self.stdout.write(
-            self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目，推进评审 {reviewed} 个")
+            self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目（湘潭市、海州区）")
         )
-        self.stdout.write(self.style.SUCCESS(f"资金演示：{funded} 个项目批复、列入预算或拨付"))
-        self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
-        for username, full_name, org, roles in demo.USERS:
-            self.stdout.write(f"  {username:<10} {full_name}  {org}  {','.join(roles)}")
-        for username, full_name, org, roles in review_demo.USERS:
-            self.stdout.write(f"  {username:<10} {full_name}  {org}  {','.join(roles)}")
-        self.stdout.write("  admin      系统管理员（/admin/）")
+        self.stdout.write(f"演示账号（密码均为 {projects_demo.DEMO_PASSWORD}）：")
+        orgs = dict(Organisation.objects.values_list("code", "short_name"))
+        names = {code: label for code, label in _role_names()}
+        for username, full_name, org, roles in projects_demo.USERS:
+            labels = "、".join(names[r] for r in roles)
+            self.stdout.write(f"  {username:<14} {full_name}  {orgs[org]}  {labels}")
+        for username, full_name, org, labels in review_demo.accounts():
+            self.stdout.write(f"  {username:<14} {full_name}  {orgs[org]}  {'、'.join(labels)}")
+        self.stdout.write("  admin          系统管理员（/admin/）")
+
+
+def _role_names():
+    from core.models import Role
+
+    return Role.objects.values_list("code", "name")
