@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import Organisation, Role, User
 
-from . import services
+from . import rules, services
 from .models import AnnualPlan, AnnualPlanItem, CommonPlatform, Project
 
 DEMO_PASSWORD = "Demo@2026"
@@ -268,6 +268,14 @@ def build_project(rng, users, plan_items, index, spec):
             rule_id="R6",
             by=officer,
             text="本系统为内部业务系统，不面向公众办事，暂不涉及共性平台。",
+        )
+    r7 = next(r for r in rules.preflight(project) if r.rule.id == "R7")
+    if r7.status == rules.WARNING:
+        services.justification_set(
+            project=project,
+            rule_id="R7",
+            by=officer,
+            text=f"已比对相似项目：“{name}”建设内容与之不重叠，共用部分复用已建成果，不重复采购。",
         )
     if fate == "draft":
         return project

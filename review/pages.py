@@ -24,7 +24,7 @@ from .selectors import (
     panel_members,
     panel_score,
 )
-from .similarity import similar_projects
+from .similarity import stored_hits
 
 
 def review_page(review, user) -> dict:
@@ -45,7 +45,7 @@ def review_page(review, user) -> dict:
         "panel_seats": panel.members.filter(replaced_at__isnull=True).count() if panel else 0,
         "panel_score": panel_score(panel) if panel and panel.closed_at else None,
         "identities": can_see_reviewer_identities(user, project),
-        "similar": similar_projects(project),
+        "similarity": stored_hits(project),
         "items": [(item, can_record_decision(user, item)) for item in items_for(review)],
         "default_amount": default_approved_amount(review),
         "can_manage": can_manage_review(user, project.jurisdiction_id),
