@@ -44,7 +44,10 @@ class InformationSystem(models.Model):
     )
     build_type = models.CharField("建设类型", max_length=16, choices=BuildType.choices)
     protection_level = models.PositiveSmallIntegerField(
-        "等保级别", null=True, blank=True, choices=[(i, f"等保第{'一二三四'[i - 1]}级") for i in range(1, 5)]
+        "等保级别",
+        null=True,
+        blank=True,
+        choices=[(i, f"等保第{'一二三四'[i - 1]}级") for i in range(1, 5)],
     )
     crypto_assessment = models.CharField(
         "密评", max_length=16, choices=CryptoAssessment.choices, default="planned"
@@ -92,7 +95,9 @@ class SimilarityTerm(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["field", "term", "jurisdiction", "project"], name="simterm_lookup"),
+            models.Index(
+                fields=["field", "term", "jurisdiction", "project"], name="simterm_lookup"
+            ),
             models.Index(fields=["project", "field"], name="simterm_project"),
         ]
 

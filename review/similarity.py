@@ -132,11 +132,10 @@ def _weights(field, query: set[str], scope: list[int]) -> dict[str, float]:
 
     rows = SimilarityTerm.objects.filter(field=field, jurisdiction_id__in=scope)
     total = rows.filter(term="*").count() + 1
-    df = dict(
-        rows.filter(term__in=query).values_list("term").annotate(n=Count("id")).order_by()
-    )
+    df = dict(rows.filter(term__in=query).values_list("term").annotate(n=Count("id")).order_by())
     return {
-        t: idf(total, max(df.get(t, 0), RARE_DF)) * (CONCEPT_BOOST if t[0] == "#" else 1) for t in query
+        t: idf(total, max(df.get(t, 0), RARE_DF)) * (CONCEPT_BOOST if t[0] == "#" else 1)
+        for t in query
     }
 
 
@@ -204,8 +203,9 @@ def check_project(project, *, limit: int = 5) -> list[Similar]:
     details = (
         Project.objects.filter(pk__in=pks)
         .exclude(status="draft")
-        .values_list("pk", "name", "department__name", "department_id", "status",
-                     "jurisdiction__name")
+        .values_list(
+            "pk", "name", "department__name", "department_id", "status", "jurisdiction__name"
+        )
     )
     mean_name = sum(w_name.values()) / len(w_name) if w_name else 0
     mean_content = sum(w_content.values()) / len(w_content) if w_content else 0
@@ -214,9 +214,7 @@ def check_project(project, *, limit: int = 5) -> list[Similar]:
     for pk, name, department, department_id, status, jurisdiction in details:
         size_n, size_c = sizes.get((pk, NAME), 1), sizes.get((pk, CONTENT), 1)
         s_name = _ochiai(by_name.get(pk, 0), sum(w_name.values()), mean_name * size_n)
-        s_content = _ochiai(
-            by_content.get(pk, 0), sum(w_content.values()), mean_content * size_c
-        )
+        s_content = _ochiai(by_content.get(pk, 0), sum(w_content.values()), mean_content * size_c)
         same = DEPARTMENT_WEIGHT if department_id == project.department_id else 0
         score = round(100 * (NAME_WEIGHT * s_name + CONTENT_WEIGHT * s_content + same), 1)
         if score >= SHOW_SCORE:

@@ -108,8 +108,12 @@ def test_result_is_stored_when_saved_and_refreshed_when_name_or_content_change()
     assert stored.computed_at and "统一电子证照管理系统" not in str(stored.hits)
     fields = {"name": "统一电子证照管理系统升级"}
     mine = project_services.project_save_draft(
-        by=actors.officer, project=mine, version=mine.version, fields=fields,
-        platforms=[], data_resources=[],
+        by=actors.officer,
+        project=mine,
+        version=mine.version,
+        fields=fields,
+        platforms=[],
+        data_resources=[],
     )
     stored.refresh_from_db()
     assert stored.fingerprint == similarity.fingerprint(mine)

@@ -200,7 +200,9 @@ def test_configured_two_thirds_rule_and_quorum_apply(actors):
     assert item.result == "reject"  # 3 of 5 is a majority but not two thirds
 
 
-REVIEW_DETAIL_QUERIES = 26
+REVIEW_DETAIL_QUERIES = (
+    29  # + justifications, data resources, attachments, stored R7 result; no similarity search
+)
 
 
 @pytest.mark.parametrize("voters", [3, 30])
