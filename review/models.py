@@ -18,6 +18,7 @@ from .register_models import (  # noqa: F401  (re-exported)
     InformationSystem,
     SimilarityResult,
     SimilarityTerm,
+    SimilarityTermCount,
 )
 
 USER = settings.AUTH_USER_MODEL

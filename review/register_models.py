@@ -105,6 +105,26 @@ class SimilarityTerm(models.Model):
         return f"{self.field}:{self.term}"
 
 
+class SimilarityTermCount(models.Model):
+    """How many projects of a jurisdiction carry a term (document frequency), kept by
+    ``index_project`` for the terms it changes, so a check reads a few rows, not thousands."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=1)
+    term = models.CharField(max_length=16)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["field", "term", "jurisdiction"], name="simcount_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.field}:{self.term}={self.n}"
+
+
 class SimilarityResult(models.Model):
     """The stored R7 result of a project: hits as computed at ``computed_at``, for the name,
     content and department its ``fingerprint`` was taken from."""

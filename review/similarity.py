@@ -26,6 +26,8 @@ NAME_WEIGHT, CONTENT_WEIGHT, DEPARTMENT_WEIGHT = 0.6, 0.3, 0.1
 HIT_SCORE = 45  # a hit at or above this is an R7 warning
 SHOW_SCORE = 30  # below this a candidate is not listed at all
 SHORTLIST = 40
+SHORTLIST_TERMS = 30  # the rarest query terms the shortlist reads
+COMMON_SHARE = 0.2  # a term more than this share of projects carry is not read for the shortlist
 CONTENT_CHARS = 600  # content terms come from the first characters of the summary
 CONTENT_TERMS_MAX = 120
 _PUNCT = re.compile(r"[\s\W_\d]+", re.UNICODE)
@@ -125,22 +127,36 @@ def idf(total: int, df: int) -> float:
 
 
 def _weights(field, query: set[str], scope: list[int]) -> dict[str, float]:
-    """IDF of each query term among the listed projects of ``scope`` (two indexed queries)."""
-    from django.db.models import Count
+    """IDF of each query term among the projects of ``scope`` (one indexed query over the
+    kept document frequencies)."""
+    from django.db.models import Sum
 
-    from .models import SimilarityTerm
+    from .models import SimilarityTermCount
 
-    rows = SimilarityTerm.objects.filter(field=field, jurisdiction_id__in=scope)
-    total = rows.filter(term="*").count() + 1
-    df = dict(rows.filter(term__in=query).values_list("term").annotate(n=Count("id")).order_by())
-    return {
+    df = dict(
+        SimilarityTermCount.objects.filter(
+            field=field, jurisdiction_id__in=scope, term__in=[*query, "*"]
+        )
+        .values_list("term")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    total = df.pop("*", 0) + 1
+    weights = {
         t: idf(total, max(df.get(t, 0), RARE_DF)) * (CONCEPT_BOOST if t[0] == "#" else 1)
         for t in query
     }
+    discriminating = sorted(
+        (t for t in query if df.get(t, 0) <= COMMON_SHARE * total),
+        key=lambda t: weights[t],
+        reverse=True,
+    )[:SHORTLIST_TERMS]
+    return weights, discriminating
 
 
 def _shortlist(field, weights: dict, scope, exclude_pk) -> dict[int, float]:
-    """Projects sharing the most weight with the query (GROUP BY in the database)."""
+    """Projects sharing the most weight of the query's discriminating terms (GROUP BY in the
+    database; terms most projects carry are left out, they cannot tell duplicates apart)."""
     from django.db.models import Case, FloatField, Sum, Value, When
 
     from .models import SimilarityTerm
@@ -194,10 +210,10 @@ def check_project(project, *, limit: int = 5) -> list[Similar]:
 
     scope = candidate_jurisdictions(project.jurisdiction_id)
     q_name, q_content = name_terms(project), content_terms(project) | name_terms(project)
-    w_name = _weights(NAME, q_name, scope)
-    w_content = _weights(CONTENT, q_content, scope)
-    by_name = _shortlist(NAME, w_name, scope, project.pk)
-    by_content = _shortlist(CONTENT, w_content, scope, project.pk)
+    w_name, d_name = _weights(NAME, q_name, scope)
+    w_content, d_content = _weights(CONTENT, q_content, scope)
+    by_name = _shortlist(NAME, {t: w_name[t] for t in d_name}, scope, project.pk)
+    by_content = _shortlist(CONTENT, {t: w_content[t] for t in d_content}, scope, project.pk)
     pks = set(by_name) | set(by_content)
     sizes = _term_counts(pks)
     details = (
@@ -262,17 +278,84 @@ def similar_systems(project, scope, q_name, w_name) -> list[Similar]:
     return found
 
 
-def index_project(project) -> None:
-    """Rewrite the project's rows of the term index (a draft is indexed but never a candidate:
-    ``check_project`` drops drafts when it reads the details)."""
+def term_rows(project) -> list:
+    """The project's rows of the term index (unsaved model instances)."""
     from .models import SimilarityTerm
 
-    SimilarityTerm.objects.filter(project=project).delete()
     rows = [(NAME, t) for t in name_terms(project) | {"*"}]
     rows += [(CONTENT, t) for t in content_terms(project) | name_terms(project) | {"*"}]
-    SimilarityTerm.objects.bulk_create(
-        SimilarityTerm(project=project, jurisdiction_id=project.jurisdiction_id, field=f, term=t)
+    return [
+        SimilarityTerm(
+            project_id=project.pk, jurisdiction_id=project.jurisdiction_id, field=f, term=t
+        )
         for f, t in rows
+    ]
+
+
+def index_project(project) -> None:
+    """Rewrite the project's rows of the term index and recount the terms that changed (a
+    draft is indexed but never a candidate: ``check_project`` drops drafts)."""
+    from .models import SimilarityTerm
+
+    current = term_rows(project)
+    old = set(SimilarityTerm.objects.filter(project_id=project.pk).values_list("field", "term"))
+    new = {(r.field, r.term) for r in current}
+    SimilarityTerm.objects.filter(project_id=project.pk).delete()
+    SimilarityTerm.objects.bulk_create(current)
+    recount(project.jurisdiction_id, old ^ new)
+
+
+def recount(jurisdiction_id, keys) -> None:
+    """Set the kept document frequency of ``keys`` ((field, term) pairs) from the index."""
+    from django.db.models import Count, Q
+
+    from .models import SimilarityTerm, SimilarityTermCount
+
+    if not keys:
+        return
+    for field in (NAME, CONTENT):
+        wanted = [t for f, t in keys if f == field]
+        if not wanted:
+            continue
+        counts = dict(
+            SimilarityTerm.objects.filter(
+                Q(field=field, term__in=wanted), jurisdiction_id=jurisdiction_id
+            )
+            .values_list("term")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        SimilarityTermCount.objects.bulk_create(
+            [
+                SimilarityTermCount(
+                    jurisdiction_id=jurisdiction_id, field=field, term=t, n=counts.get(t, 0)
+                )
+                for t in wanted
+            ],
+            update_conflicts=True,
+            unique_fields=["field", "term", "jurisdiction"],
+            update_fields=["n"],
+        )
+
+
+def recount_all() -> None:
+    """Rebuild every kept document frequency from the index (after a bulk reindex)."""
+    from django.db.models import Count
+
+    from .models import SimilarityTerm, SimilarityTermCount
+
+    SimilarityTermCount.objects.all().delete()
+    rows = (
+        SimilarityTerm.objects.values_list("jurisdiction_id", "field", "term")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    SimilarityTermCount.objects.bulk_create(
+        (
+            SimilarityTermCount(jurisdiction_id=j, field=f, term=t, n=n)
+            for j, f, t, n in rows.iterator()
+        ),
+        batch_size=5000,
     )
 
 
