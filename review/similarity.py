@@ -28,6 +28,7 @@ SHOW_SCORE = 30  # below this a candidate is not listed at all
 SHORTLIST = 40
 SHORTLIST_TERMS = 30  # the rarest query terms the shortlist reads
 COMMON_SHARE = 0.2  # a term more than this share of projects carry is not read for the shortlist
+COMMON_MIN = 50  # ... unless so few projects carry it that reading them costs nothing
 CONTENT_CHARS = 600  # content terms come from the first characters of the summary
 CONTENT_TERMS_MAX = 120
 _PUNCT = re.compile(r"[\s\W_\d]+", re.UNICODE)
@@ -126,32 +127,38 @@ def idf(total: int, df: int) -> float:
     return IDF_FLOOR + max(0.0, math.log((total + 1) / (df + 1)))
 
 
-def _weights(field, query: set[str], scope: list[int]) -> dict[str, float]:
-    """IDF of each query term among the projects of ``scope`` (one indexed query over the
-    kept document frequencies)."""
-    from django.db.models import Sum
+def _weights(queries: dict, scope: list[int]) -> dict:
+    """Per field, the IDF of each query term among the projects of ``scope`` and the query's
+    discriminating terms (one indexed query over the kept document frequencies)."""
+    from django.db.models import Q, Sum
 
     from .models import SimilarityTermCount
 
-    df = dict(
-        SimilarityTermCount.objects.filter(
-            field=field, jurisdiction_id__in=scope, term__in=[*query, "*"]
-        )
-        .values_list("term")
+    wanted = Q()
+    for field, query in queries.items():
+        wanted |= Q(field=field, term__in=[*query, "*"])
+    rows = (
+        SimilarityTermCount.objects.filter(wanted, jurisdiction_id__in=scope)
+        .values_list("field", "term")
         .annotate(n=Sum("n"))
         .order_by()
     )
-    total = df.pop("*", 0) + 1
-    weights = {
-        t: idf(total, max(df.get(t, 0), RARE_DF)) * (CONCEPT_BOOST if t[0] == "#" else 1)
-        for t in query
-    }
-    discriminating = sorted(
-        (t for t in query if df.get(t, 0) <= COMMON_SHARE * total),
-        key=lambda t: weights[t],
-        reverse=True,
-    )[:SHORTLIST_TERMS]
-    return weights, discriminating
+    df = {(f, t): n for f, t, n in rows}
+    found = {}
+    for field, query in queries.items():
+        total = df.get((field, "*"), 0) + 1
+        count = {t: df.get((field, t), 0) for t in query}
+        weights = {
+            t: idf(total, max(count[t], RARE_DF)) * (CONCEPT_BOOST if t[0] == "#" else 1)
+            for t in query
+        }
+        discriminating = sorted(
+            (t for t in query if count[t] <= max(COMMON_SHARE * total, COMMON_MIN)),
+            key=lambda t: weights[t],
+            reverse=True,
+        )[:SHORTLIST_TERMS]
+        found[field] = weights, discriminating
+    return found
 
 
 def _shortlist(field, weights: dict, scope, exclude_pk) -> dict[int, float]:
@@ -180,22 +187,6 @@ def _shortlist(field, weights: dict, scope, exclude_pk) -> dict[int, float]:
     return {r["project_id"]: r["shared"] for r in rows}
 
 
-def _term_counts(pks) -> dict[tuple[int, str], int]:
-    """How many terms each shortlisted project has per field (its side of the similarity)."""
-    from django.db.models import Count
-
-    from .models import SimilarityTerm
-
-    rows = (
-        SimilarityTerm.objects.filter(project_id__in=pks)
-        .exclude(term="*")
-        .values_list("project_id", "field")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {(pk, field): n for pk, field, n in rows}
-
-
 def _ochiai(shared: float, query_weight: float, other_weight: float) -> float:
     if not shared or not query_weight or not other_weight:
         return 0.0
@@ -210,25 +201,32 @@ def check_project(project, *, limit: int = 5) -> list[Similar]:
 
     scope = candidate_jurisdictions(project.jurisdiction_id)
     q_name, q_content = name_terms(project), content_terms(project) | name_terms(project)
-    w_name, d_name = _weights(NAME, q_name, scope)
-    w_content, d_content = _weights(CONTENT, q_content, scope)
+    weights = _weights({NAME: q_name, CONTENT: q_content}, scope)
+    (w_name, d_name), (w_content, d_content) = weights[NAME], weights[CONTENT]
     by_name = _shortlist(NAME, {t: w_name[t] for t in d_name}, scope, project.pk)
     by_content = _shortlist(CONTENT, {t: w_content[t] for t in d_content}, scope, project.pk)
     pks = set(by_name) | set(by_content)
-    sizes = _term_counts(pks)
     details = (
         Project.objects.filter(pk__in=pks)
         .exclude(status="draft")
         .values_list(
-            "pk", "name", "department__name", "department_id", "status", "jurisdiction__name"
+            "pk",
+            "name",
+            "summary",
+            "department__name",
+            "department_id",
+            "status",
+            "jurisdiction__name",
         )
     )
     mean_name = sum(w_name.values()) / len(w_name) if w_name else 0
     mean_content = sum(w_content.values()) / len(w_content) if w_content else 0
     labels = dict(Project._meta.get_field("status").choices)
     found = []
-    for pk, name, department, department_id, status, jurisdiction in details:
-        size_n, size_c = sizes.get((pk, NAME), 1), sizes.get((pk, CONTENT), 1)
+    for pk, name, summary, department, department_id, status, jurisdiction in details:
+        other = Project(name=name, summary=summary)
+        size_n = len(name_terms(other)) or 1
+        size_c = len(content_terms(other) | name_terms(other)) or 1
         s_name = _ochiai(by_name.get(pk, 0), sum(w_name.values()), mean_name * size_n)
         s_content = _ochiai(by_content.get(pk, 0), sum(w_content.values()), mean_content * size_c)
         same = DEPARTMENT_WEIGHT if department_id == project.department_id else 0
