@@ -9,6 +9,7 @@ from django.utils import timezone
 from budget import demo as budget_demo
 from projects import demo
 from review import demo as review_demo
+from review import systems_demo
 
 FIXTURES = ["roles", "organisations", "common_platforms"]
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             review_demo.prepare()
             with time_machine.travel(start, tick=False):
                 created = demo.seed()
+            systems_demo.seed()
             reviewed = review_demo.seed(start=start)
             funded = budget_demo.seed()
         self.stdout.write(
