@@ -336,6 +336,31 @@ def recount(jurisdiction_id, keys) -> None:
         )
 
 
+def reindex_all(log=print, chunk: int = 2000) -> int:
+    """Rebuild the whole term index and its document frequencies (for rows written without
+    the services: bulk datasets, projects saved before the index existed)."""
+    from django.db import transaction
+
+    from projects.models import Project
+
+    from .models import SimilarityTerm
+
+    pks = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), chunk):
+        part = pks[start : start + chunk]
+        projects = Project.objects.filter(pk__in=part).only(
+            "pk", "name", "summary", "jurisdiction_id"
+        )
+        with transaction.atomic():
+            SimilarityTerm.objects.filter(project_id__in=part).delete()
+            SimilarityTerm.objects.bulk_create(
+                (row for p in projects for row in term_rows(p)), batch_size=5000
+            )
+        log(f"已索引 {start + len(part)}/{len(pks)} 个项目")
+    recount_all()
+    return len(pks)
+
+
 def recount_all() -> None:
     """Rebuild every kept document frequency from the index (after a bulk reindex)."""
     from django.db.models import Count

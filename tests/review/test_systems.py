@@ -244,3 +244,23 @@ def test_import_page_shows_errors_and_offers_the_marked_workbook(client):
         )
     ]
     assert header == HEADER
+
+
+def test_dataset_step_fills_the_register_and_rebuilds_the_r7_index():
+    import datetime as dt
+    import random
+
+    from core.datasets import SCALES, DatasetContext
+    from review.models import SimilarityTerm, SimilarityTermCount
+    from review.systems_dataset import information_systems_and_similarity_index
+    from tests.factories import project_in
+
+    actors = Actors()
+    project = project_in(actors, "submitted", name="统一电子证照管理系统")
+    SimilarityTerm.objects.all().delete()
+    SimilarityTermCount.objects.all().delete()
+    ctx = DatasetContext(SCALES["demo"], dt.date(2026, 11, 1), random.Random(1), log=lambda m: None)
+    information_systems_and_similarity_index(ctx)
+    assert InformationSystem.objects.filter(jurisdiction=actors.jurisdiction).count() == 6
+    assert SimilarityTerm.objects.filter(project=project, term="证照").exists()
+    assert SimilarityTermCount.objects.get(field="n", term="证照").n == 1
