@@ -71,6 +71,7 @@ class RuleResult:
 
 RULES: list[Rule] = []
 SUBMISSION_CHECKS: list = []
+PROPOSAL_SAVED: list = []
 
 
 def rule(rule_id, title, *, kind, label=""):
@@ -94,6 +95,13 @@ def submission_check(check):
     head confirmation on the locked project; it raises WorkflowError to refuse."""
     SUBMISSION_CHECKS.append(check)
     return check
+
+
+def proposal_saved(hook):
+    """Register ``hook(project, *, submitted)``, run in the transaction of ``project_save_draft``
+    (``submitted`` False) and of ``project_submit`` (True); review keeps R7's result with it."""
+    PROPOSAL_SAVED.append(hook)
+    return hook
 
 
 def evaluate(facts: Facts) -> list[RuleResult]:

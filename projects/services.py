@@ -88,6 +88,8 @@ def project_save_draft(
     project.data_resources.all().delete()
     DataResource.objects.bulk_create(DataResource(project=project, **row) for row in data_resources)
     _audit_edit(project, by, before, created)
+    for hook in rules.PROPOSAL_SAVED:
+        hook(project, submitted=False)
     return project
 
 
@@ -251,7 +253,10 @@ def project_submit(*, project, by) -> Project:
         if by.has_role(Role.DEPT_HEAD) and not p.head_confirmed_at:
             p.head_confirmed_by, p.head_confirmed_at = by, p.submitted_at
 
-    project = _fire(PROJECT, project, "submit", by=by, after=after)
+    with transaction.atomic():
+        project = _fire(PROJECT, project, "submit", by=by, after=after)
+        for hook in rules.PROPOSAL_SAVED:
+            hook(project, submitted=True)
     notify(
         users=jurisdiction_users(project, Role.OFFICE),
         text=f"新的项目申报待形式审查：{project.name}",

@@ -100,6 +100,7 @@ def review_report(review, user) -> Document:
             "identities": can_see_reviewer_identities(user, project),
             "seats": panel.members.filter(replaced_at__isnull=True).count() if panel else 0,
             "items": selectors.items_for(review),
+            **selectors.judged_material(review.project),
         },
     )
     return Document(content, number, title)

@@ -1,11 +1,11 @@
 from django import forms
 
 from core.concurrency import VersionField
-from core.forms import CleanForm
-from core.models import Role, User
+from core.forms import CleanForm, CleanModelForm
+from core.models import Organisation, Role, User
 from core.money import WanField
 
-from .models import Decision, Opinion, ReviewRound
+from .models import Decision, InformationSystem, Opinion, ReviewRound
 
 
 class BootstrapForm(CleanForm):
@@ -86,3 +86,38 @@ class DecisionForm(BootstrapForm):
     comment = forms.CharField(
         label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class SystemForm(CleanModelForm):
+    """One entry of the register; the owner is chosen among the jurisdiction's organisations."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = InformationSystem
+        fields = [
+            "name",
+            "owner",
+            "build_type",
+            "protection_level",
+            "crypto_assessment",
+            "hosting",
+            "network",
+            "note",
+        ]
+
+    def __init__(self, *args, jurisdiction_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Organisation.objects.filter(jurisdiction_id=jurisdiction_id)
+        self.fields["version"].initial = self.instance.version
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class",
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm",
+            )
+
+
+class SystemImportForm(CleanForm):
+    file = forms.FileField(label="Excel 工作簿（.xlsx）")

@@ -14,6 +14,12 @@ from django.db.models import Q
 from core.models import Jurisdiction, Organisation, ReviewFunction
 
 from .panel_models import Expert, Panel, PanelMember, Score  # noqa: F401  (re-exported)
+from .register_models import (  # noqa: F401  (re-exported)
+    InformationSystem,
+    SimilarityResult,
+    SimilarityTerm,
+    SimilarityTermCount,
+)
 
 USER = settings.AUTH_USER_MODEL
 

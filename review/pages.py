@@ -21,13 +21,13 @@ from .permissions import (
 from .selectors import (
     default_approved_amount,
     items_for,
+    judged_material,
     latest_opinions,
     meeting_items,
     panel_for,
     panel_members,
     panel_score,
 )
-from .similarity import similar_projects
 
 
 def review_page(review, user) -> dict:
@@ -48,7 +48,7 @@ def review_page(review, user) -> dict:
         "panel_seats": panel.members.filter(replaced_at__isnull=True).count() if panel else 0,
         "panel_score": panel_score(panel) if panel and panel.closed_at else None,
         "identities": can_see_reviewer_identities(user, project),
-        "similar": similar_projects(project),
+        **judged_material(project),
         "items": [(item, can_record_decision(user, item)) for item in items_for(review)],
         "default_amount": default_approved_amount(review),
         "can_manage": can_manage_review(user, project.jurisdiction_id),

@@ -126,3 +126,29 @@ def can_vote(user, item, seat) -> Decision:
     if item.review.project.status != "in_review":
         return deny(f"项目{item.review.project.get_status_display()}，不在联审中，不能表决")
     return ALLOW
+
+
+def can_manage_systems(user, jurisdiction_id) -> Decision:
+    """The office keeps its jurisdiction's register of information systems."""
+    if not user.has_role(R.OFFICE):
+        return deny("只有牵头部门可以维护政务信息系统目录")
+    if jurisdiction_id is None or user.jurisdiction_id != jurisdiction_id:
+        return deny("只能维护本辖区的政务信息系统目录")
+    return ALLOW
+
+
+def systems_visible_to(user):
+    """The register as ``user`` may read it: the office, leaders, auditors, reviewers and
+    finance read their jurisdiction and those below; departments read their own jurisdiction."""
+    from .models import InformationSystem
+
+    systems = InformationSystem.objects.all()
+    if not user.is_authenticated:
+        return systems.none()
+    if user.is_superuser or user.has_role(R.ADMIN):
+        return systems
+    if user.has_role(R.OFFICE, R.LEADER, R.AUDITOR, R.REVIEWER, R.FINANCE):
+        return systems.filter(jurisdiction_id__in=jurisdiction_scope(user))
+    if user.has_role(R.DEPT_OFFICER, R.DEPT_HEAD):
+        return systems.filter(jurisdiction_id=user.jurisdiction_id)
+    return systems.none()

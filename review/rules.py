@@ -2,38 +2,52 @@
 duplicate investment, the application window for annual submissions, and the committee
 decision that approve / reject / send_back require."""
 
+from django.utils import timezone
+
 from core.permissions import WorkflowError
 from core.policy import cites, with_basis
 from projects.models import Project
-from projects.rules import WARNING, ok, pending, rule, submission_check
+from projects.rules import WARNING, ok, pending, proposal_saved, rule, submission_check
 from projects.workflow import committee_decision
 
 from . import selectors
 from .models import AgendaItem, Outcome, Panel, Review
 from .selectors import open_application_round
-from .similarity import similar_projects
+from .similarity import check_project, refresh_project, stored_hits
 
-R7_THRESHOLD = 80
 WINDOW_CLOSED = "年度集中申报须在评审批次的申报窗口期内提交，当前没有开放的申报窗口"
+R7_MESSAGE = "发现相似的项目或已建信息系统："
+R7_HINT = "说明与上述项目或系统的区别、整合或复用方式（评审单位可见）。"
+
+
+def describe(hit) -> str:
+    kind = "已建系统" if hit.kind == "system" else "项目"
+    return f"{hit.owner}{kind}“{hit.name}”（{hit.status}，相似度 {hit.score:.0f}）"
 
 
 @rule("R7", "相似项目查重（防止重复建设）", kind=WARNING)
 def r7_duplicates(facts):
+    """Pages and the submit guard read the stored result (written when the proposal is saved
+    or submitted); the live form, or a project saved before the index existed, is checked now."""
     p = facts.project
     if not p.name:
         return pending("尚未填写项目名称")
-    found = similar_projects(p, limit=3)
-    # Another department's near-identical project is the 重复建设 risk; the department
-    # knows its own, which are still listed to reviewers.
-    risky = [s for s in found if s.score >= R7_THRESHOLD and s.department_id != p.department_id]
-    listed = "；".join(f"{s.department}“{s.name}”（相似度 {s.score:.0f}）" for s in found)
+    stored = None if p._state.adding else stored_hits(p)
+    hits, when = stored if stored else (check_project(p), None)
+    stamp = f"（查重时间 {timezone.localtime(when):%Y-%m-%d %H:%M}）" if when else ""
+    risky = [h for h in hits if h.is_hit]
     if risky:
-        return (
-            WARNING,
-            "发现其他部门的相似项目：" + listed,
-            "说明与相似项目的区别或整合方式（评审单位可见）。",
-        )
-    return ok("相似项目：" + listed if found else "未发现相似项目")
+        return WARNING, R7_MESSAGE + "；".join(describe(h) for h in risky) + stamp, R7_HINT
+    if hits:
+        return ok("未发现重复建设风险；相近的有：" + "；".join(describe(h) for h in hits) + stamp)
+    return ok("未发现相似的项目或已建信息系统" + stamp)
+
+
+@proposal_saved
+def keep_r7_result(project, *, submitted):
+    """Index and check the proposal as saved; on submission always rescore, so the result
+    reviewers read carries the time it was submitted."""
+    refresh_project(project, force=submitted)
 
 
 @submission_check

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import meetings, panel, reports, reviews
+from .views import meetings, panel, reports, reviews, systems
 
 app_name = "review"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("votes/", meetings.votes, name="votes"),
     path("votes/<int:item_id>/", meetings.vote, name="vote"),
     path("cycle-time/", reports.cycle_time, name="cycle_time"),
+    path("systems/", systems.system_list, name="systems"),
+    path("systems/new/", systems.system_edit, name="system_create"),
+    path("systems/import/", systems.system_import, name="system_import"),
+    path("systems/template.xlsx", systems.system_template, name="system_template"),
+    path("systems/<int:pk>/", systems.system_edit, name="system_edit"),
+    path("systems/<int:pk>/retire/", systems.system_retire, name="system_retire"),
     path("meetings/", meetings.meetings, name="meetings"),
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("meetings/<int:pk>/minutes.pdf", reports.minutes_pdf, name="minutes_pdf"),

@@ -73,7 +73,7 @@ def test_confirm_agenda_choice_and_chart_work_without_inline_script(
     page.click("button:has-text('结束表决')")
     expect(page.locator(".alert-success")).to_contain_text("已结束表决")
     # The budget execution chart (vendored ECharts, data from json_script) draws.
-    building_project(actors)
+    building_project(actors, name="政务协同办公平台及移动端")
     login(page, live_server, actors.finance)
     page.goto(f"{live_server.url}/budget/execution/?year=2026&group=project")
     expect(page.locator("#chart canvas")).to_have_count(1)

@@ -267,7 +267,7 @@ def test_live_preflight_of_a_returned_project_does_not_find_itself_in_r7(client,
     )
     html = response.content.decode()
     assert 'data-rule="R7" data-status="pass"' in html
-    assert "未发现相似项目" in html
+    assert "未发现相似的项目或已建信息系统" in html
 
 
 def test_action_refusal_shows_message_and_changes_nothing(client, actors):

@@ -39,7 +39,7 @@ def test_r7_near_duplicate_blocks_submission_until_justified(actors):
     mine = draft_project(actors, name="统一电子证照管理系统")
     project_services.project_confirm(project=mine, by=actors.head)
     with pytest.raises(
-        WorkflowError, match="R7 相似项目查重（防止重复建设）：发现其他部门的相似项目"
+        WorkflowError, match="R7 相似项目查重（防止重复建设）：发现相似的项目或已建信息系统"
     ):
         project_services.project_submit(project=mine, by=actors.officer)
     project_services.justification_set(

@@ -328,7 +328,8 @@ def test_decision_refused_with_missing_opinions_or_open_panel_or_open_item(actor
     item = _item(actors, members, project=project)
     with pytest.raises(
         WorkflowError,
-        match="尚缺书面意见：" + "、".join(f.label for f in (RF.SECURITY, RF.TECHNICAL, RF.INVESTMENT, RF.FISCAL)),
+        match="尚缺书面意见："
+        + "、".join(f.label for f in (RF.SECURITY, RF.TECHNICAL, RF.INVESTMENT, RF.FISCAL)),
     ):
         services.review_decide(item=item, decision="approve", by=actors.office)
     give_opinions(actors, review, fiscal_amount=Decimal("1"))

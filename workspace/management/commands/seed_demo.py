@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from core.models import Organisation
 from projects import demo as projects_demo
 from review import demo as review_demo
+from review import systems_demo
 from workspace import demo
 
 FIXTURES = ["roles", "organisations", "common_platforms"]
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
         call_command("loaddata", *FIXTURES, verbosity=0)
         created = demo.seed()  # each dated step commits on its own (notifications on commit)
+        systems_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目（湘潭市、海州区）")
         )
