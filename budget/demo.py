@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import ROUND_DOWN, Decimal
 
 from core.models import Jurisdiction
-from projects import services as project_services
 from projects.demo import JURISDICTION, ensure_users
 from projects.models import Project
 
@@ -38,12 +37,10 @@ def approved_project(project) -> Project:
 
 
 def accept(project, users) -> Project:
-    """Acceptance is a later issue; until then its services fire the bare transitions."""
-    officer = users[project.department.code.removeprefix("xt-")]
-    project = project_services.project_request_acceptance(project=project, by=officer)
-    return project_services.project_accept(
-        project=project, by=users["office"], comment="验收组评审通过"
-    )
+    """Through the acceptance services: 初验, R8 checklist, request, review, decision."""
+    from acceptance import demo as acceptance_demo
+
+    return acceptance_demo.accept(project)
 
 
 def _fund(project, users, years):

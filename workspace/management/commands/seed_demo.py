@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from acceptance import demo as acceptance_demo
 from budget import demo as budget_demo
 from projects import demo
 from review import demo as review_demo
@@ -35,10 +36,12 @@ class Command(BaseCommand):
                 created = demo.seed()
             reviewed = review_demo.seed(start=start)
             funded = budget_demo.seed()
+            accepted = acceptance_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目，推进评审 {reviewed} 个")
         )
         self.stdout.write(self.style.SUCCESS(f"资金演示：{funded} 个项目批复、列入预算或拨付"))
+        self.stdout.write(self.style.SUCCESS(f"验收演示：{accepted} 个项目申请验收、整改或通过"))
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
         for username, full_name, org, roles in demo.USERS:
             self.stdout.write(f"  {username:<10} {full_name}  {org}  {','.join(roles)}")
