@@ -78,8 +78,14 @@ def counts_by_department(*, items, today=None) -> list[dict]:
     )
 
 
-def audit_list(*, user, year):
+PENDING_AUDIT = [AuditEntry.Status.PLANNED, AuditEntry.Status.AUDITING]
+
+
+def audit_list(*, user, year, pending=False):
+    """The year's audit plan list; ``pending``: only entries not yet audited."""
     rows = AuditEntry.objects.filter(jurisdiction_id__in=jurisdiction_scope(user), year=year)
+    if pending:
+        rows = rows.filter(status__in=PENDING_AUDIT)
     return rows.select_related("project__department", "updated_by").annotate(
         n_items=Count("items"),
         n_open=Count("items", filter=Q(items__status__in=OPEN_STATES)),

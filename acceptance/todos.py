@@ -7,7 +7,6 @@ from core.todo import TodoItem, todo_provider
 from projects.models import Project
 
 from . import selectors
-from .models import AuditEntry
 from .workflow import ItemState
 
 
@@ -50,14 +49,12 @@ def acceptance_todos(user):
         )
     if user.has_role(Role.AUDITOR) and user.jurisdiction_id:
         year = timezone.localdate().year
-        pending = selectors.audit_list(user=user, year=year).filter(
-            status__in=[AuditEntry.Status.PLANNED, AuditEntry.Status.AUDITING]
-        )
+        pending = selectors.audit_list(user=user, year=year, pending=True)
         items.append(
             TodoItem(
                 f"{year}年度待审计的已验收项目",
                 pending.count(),
-                f"/acceptance/audit/?year={year}",
+                f"/acceptance/audit/?year={year}&pending=1",
                 "bi-search",
             )
         )

@@ -324,7 +324,10 @@ def audit_list(request):
         {
             "year": year,
             "years": selectors.audit_years(user=user),
-            "entries": selectors.audit_list(user=user, year=year),
+            "entries": selectors.audit_list(
+                user=user, year=year, pending=request.GET.get("pending") == "1"
+            ),
+            "pending": request.GET.get("pending") == "1",
             "statuses": AuditEntry.Status.choices,
             "can_manage": can_manage_audit_list(user, user.jurisdiction_id),
             "form": AuditForm(),

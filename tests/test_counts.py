@@ -32,6 +32,10 @@ def _rows_behind(client, url) -> int:
         return len(context["reviews"])
     if name == "review:votes":
         return sum(1 for _, vote in context["rows"] if vote is None)
+    if name == "acceptance:register":
+        return context["total"]
+    if name == "acceptance:audit":
+        return len(context["entries"])
     if name == "review:mine":
         return len(context["tasks"]), len(context["seats"])
     raise AssertionError(f"no row count for {url}")
@@ -71,3 +75,4 @@ def test_every_count_equals_the_rows_it_summarises_for_every_demo_user(client, d
             )
     # the demo exercises the badges of every role
     assert {"待形式审查的申报", "待出具的审查意见", "待评分的项目", "待表决的议题"} <= checked
+    assert {"待整改的问题", "待销号的整改事项", "验收申请待决定"} <= checked
