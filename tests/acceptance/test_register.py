@@ -64,7 +64,7 @@ ROLES = [
 ]
 
 
-def _fire(item, action, user):
+def _run_action(item, action, user):
     if action == "respond":
         return services.item_respond(item=item, response="已整改", version=item.version, by=user)
     if action == "close":
@@ -79,7 +79,7 @@ class Rollback(Exception):
 def _outcome(item, action, user):
     try:
         with transaction.atomic():
-            moved = _fire(item, action, user)
+            moved = _run_action(item, action, user)
             raise Rollback(moved.status)
     except Rollback as done:
         return done.args[0]
