@@ -5,7 +5,8 @@ it and the office closes it (Chromium)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_proposal_flow import csp_violations, login, shot  # noqa: F401
+from tests.browser.test_proposal_flow import csp_violations as csp_violations
+from tests.browser.test_proposal_flow import login, shot
 from tests.factories import (
     acceptance_ready,
     acceptance_requested,
