@@ -4,7 +4,7 @@ from core.concurrency import VersionField
 from core.forms import CleanForm
 from core.money import WanField, money_text
 
-from .models import Contract
+from .models import Contract, Trigger
 
 YEAR = {
     "min_value": 2000,
@@ -54,6 +54,7 @@ class AllocationForm(CleanForm):
 class ContractForm(CleanForm):
     SLOTS = 4
     DEFAULTS = [("签订合同", 30), ("初验", 40), ("终验", 30), ("", None)]
+    TRIGGERS = [Trigger.SIGNING, Trigger.INITIAL, Trigger.FINAL, Trigger.SIGNING]
 
     name = forms.CharField(label="合同名称", max_length=120)
     vendor = forms.CharField(label="供应商", max_length=120)
@@ -84,6 +85,19 @@ class ContractForm(CleanForm):
                 error_messages={"min_value": "比例不能为负数", "max_value": "比例不能超过100%"},
             )
             self.fields[f"m_amount_{i}"] = WanField(label="或金额")
+            self.fields[f"m_trigger_{i}"] = forms.ChoiceField(
+                label="支付条件",
+                choices=Trigger.choices,
+                initial=self.TRIGGERS[i] if i < len(self.TRIGGERS) else Trigger.SIGNING,
+                required=False,
+                widget=SELECT,
+            )
+            self.fields[f"m_due_{i}"] = forms.DateField(
+                label="约定日期",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                error_messages={"invalid": "约定支付日期格式不正确"},
+            )
 
     def milestones(self):
         data, rows = self.cleaned_data, []
@@ -92,7 +106,12 @@ class ContractForm(CleanForm):
             amount = data.get(f"m_amount_{i}")
             if not name and percent is None and not amount:
                 continue
-            row = {"name": name, "is_final": data.get("final") == i}
+            row = {
+                "name": name,
+                "is_final": data.get("final") == i,
+                "trigger": data.get(f"m_trigger_{i}") or Trigger.SIGNING,
+                "due_on": data.get(f"m_due_{i}"),
+            }
             row["percent" if percent is not None else "amount"] = (
                 percent if percent is not None else amount
             )
@@ -101,7 +120,14 @@ class ContractForm(CleanForm):
 
     def milestone_slots(self):
         return [
-            (i, self[f"m_name_{i}"], self[f"m_percent_{i}"], self[f"m_amount_{i}"])
+            (
+                i,
+                self[f"m_name_{i}"],
+                self[f"m_percent_{i}"],
+                self[f"m_amount_{i}"],
+                self[f"m_trigger_{i}"],
+                self[f"m_due_{i}"],
+            )
             for i in range(self.SLOTS)
         ]
 

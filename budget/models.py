@@ -113,6 +113,15 @@ class Contract(models.Model):
         return self.name
 
 
+class Trigger(models.TextChoices):
+    """What a payment milestone waits for (R10): 30% on signing, 40% on 初验, 30% on 终验."""
+
+    SIGNING = "signing", "合同签订后"
+    INITIAL = "initial", "初验通过后"
+    FINAL = "final", "终验（验收通过）后"
+    DATE = "date", "约定日期后"
+
+
 class Milestone(models.Model):
     """付款节点 of a contract (e.g. 签订合同 30% / 初验 40% / 终验 30%)."""
 
@@ -126,6 +135,10 @@ class Milestone(models.Model):
     )
     amount = models.DecimalField("金额（元）", **MONEY)
     is_final = models.BooleanField("尾款（须验收后支付）", default=False)
+    trigger = models.CharField(
+        "支付条件", max_length=16, choices=Trigger.choices, default=Trigger.SIGNING
+    )
+    due_on = models.DateField("约定支付日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "付款节点"
@@ -136,6 +149,14 @@ class Milestone(models.Model):
                 fields=["contract"], condition=Q(is_final=True), name="milestone_one_final"
             ),
             models.CheckConstraint(name="milestone_amount_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="milestone_final_waits_for_final_acceptance",
+                condition=Q(is_final=False) | Q(trigger="final"),
+            ),
+            models.CheckConstraint(
+                name="milestone_date_trigger_has_date",
+                condition=~Q(trigger="date") | Q(due_on__isnull=False),
+            ),
         ]
 
     def __str__(self):

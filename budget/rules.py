@@ -6,7 +6,9 @@ needs a recorded contract."""
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 
+from acceptance.models import InitialAcceptance
 from core.money import money_text
 from core.permissions import WorkflowError
 from core.policy import cites, with_basis
@@ -14,7 +16,7 @@ from projects.models import Project
 from projects.workflow import BUILDING_STATES, budget_allocated, contract_signed
 from projects.workflow import State as P
 
-from .models import BudgetLine, Contract, Disbursement, SpecialFund
+from .models import BudgetLine, Contract, Disbursement, SpecialFund, Trigger
 from .workflow import COMMITTED_STATES
 
 ZERO = Decimal("0")
@@ -56,9 +58,29 @@ def r10_violations(disbursement, *, line, contract, project) -> list[str]:
                 f"R10 超出{label}：额度 {money_text(ceiling)}，已审批及支付 {money_text(used)}，"
                 f"本次 {money_text(d.amount)}，超出 {money_text(used + d.amount - ceiling)}"
             )
+    return problems + milestone_waits(milestone, project)
+
+
+def milestone_waits(milestone, project) -> list[str]:
+    """R10: a milestone is paid only once what it waits for is on record: 初验 passed for
+    one tied to initial acceptance, 终验 (the project accepted) for the final payment or one
+    tied to final acceptance, its date for one tied to a date."""
+    name = milestone.name
     if milestone.is_final and project.status not in ACCEPTED_STATES:
-        problems.append(f"R10 尾款“{milestone.name}”须在项目验收通过后拨付")
-    return problems
+        return [f"R10 尾款“{name}”须在项目验收通过后拨付"]
+    if milestone.trigger == Trigger.FINAL and project.status not in ACCEPTED_STATES:
+        return [f"R10 付款节点“{name}”须在终验（验收通过）后拨付"]
+    if milestone.trigger == Trigger.INITIAL and not initial_acceptance_passed(project):
+        return [f"R10 付款节点“{name}”须在初验通过后拨付，该项目尚未登记通过的初验"]
+    if milestone.trigger == Trigger.DATE and milestone.due_on > timezone.localdate():
+        return [f"R10 付款节点“{name}”约定于 {milestone.due_on:%Y-%m-%d} 后拨付"]
+    return []
+
+
+def initial_acceptance_passed(project) -> bool:
+    return InitialAcceptance.objects.filter(
+        project=project, conclusion__in=InitialAcceptance.PASSING
+    ).exists()
 
 
 def r10_refusal(d, *, lock) -> str | None:

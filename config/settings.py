@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "core",
     "projects",
     "review",
+    "acceptance",
     "budget",
     "workspace",
 ]

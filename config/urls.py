@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("projects/", include("projects.urls")),
     path("review/", include("review.urls")),
+    path("acceptance/", include("acceptance.urls")),
     path("budget/", include("budget.urls")),
     path("", include("core.urls")),
     path("", include("workspace.urls")),

@@ -310,20 +310,8 @@ def project_terminate(*, project, by, reason: str) -> Project:
     return project
 
 
-# Acceptance and post-evaluation: the bare transitions until the acceptance issue gives them
-# their review (R8 checklist, acceptance panel) and guards; then these move with it.
-
-
-def project_request_acceptance(*, project, by, comment: str = "") -> Project:
-    return _fire(PROJECT, project, "request_acceptance", by=by, comment=comment)
-
-
-def project_accept(*, project, by, comment: str = "") -> Project:
-    return _fire(PROJECT, project, "accept", by=by, comment=comment)
-
-
-def project_require_rectification(*, project, by, comment: str = "") -> Project:
-    return _fire(PROJECT, project, "require_rectification", by=by, comment=comment)
+# Acceptance (request_acceptance, accept, require_rectification) is fired by the acceptance
+# app's services. Post-evaluation: the bare transitions until its issue gives them a review.
 
 
 def project_start_evaluation(*, project, by, comment: str = "") -> Project:

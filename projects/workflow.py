@@ -141,6 +141,14 @@ budget_allocated = GuardHook(
     "budget_allocated", "年度预算安排不超过各年度专项资金额度和核定投资（资金登记）"
 )
 contract_signed = GuardHook("contract_signed", "已登记采购合同（资金登记）")
+acceptance_checklist = GuardHook(
+    "acceptance_checklist",
+    "R8 验收清单齐全且在有效期内：等保测评、密评、上线前风险评估、数据共享、进度100%、归档材料（验收登记）",
+)
+acceptance_decision = GuardHook(
+    "acceptance_decision",
+    "验收意见（发改、工信、财政）齐全、专家验收评审结束，整改决定须列明问题（验收登记）",
+)
 
 
 def _resume_target(project):
@@ -257,14 +265,13 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
     def start_construction(self):
         pass
 
-    # Acceptance and post-evaluation: their guards (R8 checklist, acceptance opinions, the
-    # evaluation score) come with the acceptance and post-evaluation issues.
+    # Acceptance (acceptance app: the R8 checklist, the acceptance review and its decision).
     @transition(
         status,
         source=[S.IN_CONSTRUCTION, S.RECTIFYING],
         target=S.ACCEPTANCE_REQUESTED,
         permission=by_predicate(can.can_build_project),
-        custom={"label": "申请验收"},
+        custom={"label": "申请验收", "guards": [acceptance_checklist]},
     )
     def request_acceptance(self):
         pass
@@ -274,7 +281,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.ACCEPTANCE_REQUESTED,
         target=S.ACCEPTED,
         permission=by_predicate(can.can_decide_project),
-        custom={"label": "验收通过"},
+        custom={"label": "验收通过", "guards": [acceptance_decision]},
     )
     def accept(self):
         pass
@@ -284,11 +291,12 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.ACCEPTANCE_REQUESTED,
         target=S.RECTIFYING,
         permission=by_predicate(can.can_decide_project),
-        custom={"label": "限期整改"},
+        custom={"label": "限期整改", "guards": [acceptance_decision]},
     )
     def require_rectification(self):
         pass
 
+    # Post-evaluation.
     @transition(
         status,
         source=S.ACCEPTED,

@@ -30,6 +30,22 @@ class Occasion(models.TextChoices):
     POST_EVALUATION = "post_evaluation", "后评价"
 
 
+# The project state in which a review of each occasion takes opinions and scores.
+UNDER_REVIEW_STATE = {
+    Occasion.APPROVAL: "in_review",
+    Occasion.ACCEPTANCE: "acceptance_requested",
+    Occasion.POST_EVALUATION: "evaluating",
+}
+
+
+def under_review(prefix="") -> Q:
+    """Open reviews whose project is in its occasion's review state (not suspended)."""
+    cases = Q()
+    for occasion, state in UNDER_REVIEW_STATE.items():
+        cases |= Q(**{f"{prefix}occasion": occasion, f"{prefix}project__status": state})
+    return Q(**{f"{prefix}status": "open"}) & cases
+
+
 class Outcome(models.TextChoices):
     """A committee member's vote and an agenda item's result (what most valid votes said)."""
 
@@ -374,3 +390,26 @@ DEFAULT_REQUIREMENTS = [
     (ReviewFunction.FISCAL, OpinionRequirement.Condition.ALWAYS),
     (ReviewFunction.CRYPTOGRAPHY, OpinionRequirement.Condition.CRYPTO),
 ]
+# Completion acceptance by 发改, 工信 and 财政 (004:99), with the expert panel.
+ACCEPTANCE_CRITERIA = [
+    ("scope", "建设内容完成情况", Decimal("25")),
+    ("function", "功能与性能", Decimal("20")),
+    ("security", "安全保障（等保、密评）", Decimal("15")),
+    ("sharing", "数据共享落实", Decimal("15")),
+    ("funds", "资金使用规范", Decimal("15")),
+    ("documents", "文档资料完整", Decimal("10")),
+]
+ACCEPTANCE_REQUIREMENTS = [
+    (ReviewFunction.INVESTMENT, OpinionRequirement.Condition.ALWAYS),
+    (ReviewFunction.TECHNICAL, OpinionRequirement.Condition.ALWAYS),
+    (ReviewFunction.FISCAL, OpinionRequirement.Condition.ALWAYS),
+]
+# Defaults per occasion while a jurisdiction configures none (admin: 评分指标, 必需意见配置).
+DEFAULT_CRITERIA_FOR = {
+    Occasion.APPROVAL: DEFAULT_CRITERIA,
+    Occasion.ACCEPTANCE: ACCEPTANCE_CRITERIA,
+}
+DEFAULT_REQUIREMENTS_FOR = {
+    Occasion.APPROVAL: DEFAULT_REQUIREMENTS,
+    Occasion.ACCEPTANCE: ACCEPTANCE_REQUIREMENTS,
+}

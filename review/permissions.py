@@ -5,6 +5,7 @@ from core.permissions import ALLOW, Decision, deny
 from projects.querysets import jurisdiction_scope
 
 from .calendar import meeting_date_refusal
+from .models import UNDER_REVIEW_STATE
 from .recusal import expert_in_conflict, member_recused
 
 R = Role
@@ -52,6 +53,8 @@ def can_change_panel(user, panel) -> Decision:
 
 
 def can_add_to_agenda(user, review) -> Decision:
+    if review.occasion != "approval":
+        return deny("只有立项评审需提交联审会议表决")
     if review.status != "open":
         return deny("只有评审中的项目可以列入议程")
     return can_manage_review(user, review.project.jurisdiction_id)
@@ -86,14 +89,21 @@ def can_give_opinion(user, task) -> Decision:
         return deny(f"该意见应由{task.organisation}出具")
     if task.review.status != "open":
         return deny("评审已结束，不能再出具意见")
-    return _project_in_review(task.review.project)
+    return _project_under_review(task.review)
 
 
-def _project_in_review(project) -> Decision:
-    """Opinions and scores are given only while the project is in review (not suspended or
-    terminated)."""
-    if project.status != "in_review":
-        return deny(f"项目{project.get_status_display()}，不在联审中，不能出具意见或评分")
+REVIEW_STAGE = {"approval": "联合评审", "acceptance": "验收评审", "post_evaluation": "后评价"}
+
+
+def _project_under_review(review) -> Decision:
+    """Opinions and scores are given only while the project is in its occasion's review state
+    (联合评审中, 验收申请中, 后评价中; not suspended or terminated)."""
+    project = review.project
+    if project.status != UNDER_REVIEW_STATE[review.occasion]:
+        return deny(
+            f"项目{project.get_status_display()}，不在{REVIEW_STAGE[review.occasion]}中，"
+            "不能出具意见或评分"
+        )
     return ALLOW
 
 
@@ -108,7 +118,7 @@ def can_score(user, member) -> Decision:
         return deny("已提交评分，不能修改")
     if expert_in_conflict(member.expert, member.panel.review.project):
         return deny("您与申报单位存在利害关系，须回避，不能评分")
-    return _project_in_review(member.panel.review.project)
+    return _project_under_review(member.panel.review)
 
 
 def can_vote(user, item, seat) -> Decision:

@@ -10,7 +10,9 @@ from core.models import ReviewFunction
 
 from .models import (
     DEFAULT_CRITERIA,
+    DEFAULT_CRITERIA_FOR,
     DEFAULT_REQUIREMENTS,
+    DEFAULT_REQUIREMENTS_FOR,
     AgendaItem,
     Criterion,
     MeetingMember,
@@ -22,6 +24,7 @@ from .models import (
     ReviewSettings,
     ReviewTask,
     Vote,
+    under_review,
 )
 from .permissions import can_see_reviewer_identities
 from .recusal import member_recusals, member_recused
@@ -39,7 +42,7 @@ def criteria_for(*, jurisdiction_id, occasion) -> list[tuple[str, str, Decimal]]
     """(code, name, weight%) of the occasion's criteria; SPEC §4 defaults when unset."""
     rows = Criterion.objects.filter(jurisdiction_id=jurisdiction_id, occasion=occasion)
     configured = [(c.code, c.name, c.weight) for c in rows]
-    return configured or list(DEFAULT_CRITERIA)
+    return configured or list(DEFAULT_CRITERIA_FOR.get(occasion, DEFAULT_CRITERIA))
 
 
 def required_functions(*, project, occasion) -> list[str]:
@@ -47,7 +50,7 @@ def required_functions(*, project, occasion) -> list[str]:
     rows = OpinionRequirement.objects.filter(
         jurisdiction_id=project.jurisdiction_id, occasion=occasion
     ).values_list("function", "condition")
-    requirements = list(rows) or DEFAULT_REQUIREMENTS
+    requirements = list(rows) or DEFAULT_REQUIREMENTS_FOR.get(occasion, DEFAULT_REQUIREMENTS)
     needs_crypto = (project.protection_level or 0) >= 3 or project.invest_crypto > 0
     return [
         function
@@ -195,13 +198,12 @@ def _tally(item, seats, votes, settings) -> Tally:
 
 # To-do lists (``review.todos``) and the pages they link to hold only projects still in
 # review: a suspended or terminated project waits on nobody.
-IN_REVIEW = {"review__status": "open", "review__project__status": "in_review"}
-
-
 def my_opinion_tasks(user):
     return (
         ReviewTask.objects.filter(
-            organisation_id=user.organisation_id, completed_at__isnull=True, **IN_REVIEW
+            under_review("review__"),
+            organisation_id=user.organisation_id,
+            completed_at__isnull=True,
         )
         .select_related("review__project__department")
         .order_by("assigned_at", "pk")
@@ -211,11 +213,11 @@ def my_opinion_tasks(user):
 def my_panel_seats(user):
     return (
         PanelMember.objects.filter(
+            under_review("panel__review__"),
             expert__user=user,
             replaced_at__isnull=True,
             scored_at__isnull=True,
             panel__closed_at__isnull=True,
-            **{f"panel__{k}": v for k, v in IN_REVIEW.items()},
         )
         .select_related("panel__review__project__department")
         .order_by("assigned_at", "pk")
@@ -226,7 +228,9 @@ def my_vote_items(user):
     """Open agenda items where the user is a present, non-recused member."""
     meetings = MeetingMember.objects.filter(user=user, present=True).values("meeting_id")
     return (
-        AgendaItem.objects.filter(meeting_id__in=meetings, closed_at__isnull=True, **IN_REVIEW)
+        AgendaItem.objects.filter(
+            under_review("review__"), meeting_id__in=meetings, closed_at__isnull=True
+        )
         .exclude(member_recusals(user, prefix="review__project__"))
         .select_related("meeting", "review__project__department")
         .order_by("meeting__held_on", "order")

@@ -308,7 +308,9 @@ def closed_panel(actors, review, totals=(80, 85, 90)):
     for _ in totals:
         make_expert(actors)
     panel = review_services.panel_draw(review=review, size=len(totals), by=actors.office)
-    criteria = selectors.criteria_for(jurisdiction_id=actors.jurisdiction.pk, occasion="approval")
+    criteria = selectors.criteria_for(
+        jurisdiction_id=actors.jurisdiction.pk, occasion=review.occasion
+    )
     members = panel.members.select_related("expert__user").order_by("pk")
     for member, value in zip(members, totals, strict=True):
         review_services.score_submit(
@@ -370,14 +372,113 @@ def approved_project(actors, amount, **overrides) -> Project:
     return project
 
 
-def mark_accepted(actors, project) -> Project:
-    """Bring an in-construction project to accepted.
+# --- Acceptance (acceptance app) --------------------------------------------------------
 
-    Acceptance (R8, the acceptance panel) is a later issue; until then its services fire
-    the bare transitions.
-    """
-    project = services.project_request_acceptance(project=project, by=actors.officer)
-    return services.project_accept(project=project, by=actors.office)
+
+def acceptance_ready(actors, project, *, reports_on=None, initial=True):
+    """Everything R8 asks of ``project`` (in construction) on record, through the services:
+    the reports its protection level needs, dated ``reports_on`` (default: today), the
+    go-live risk assessment, every archive document, each data resource's sharing, and a
+    passed 初验 (``initial``)."""
+    from django.utils import timezone
+
+    from acceptance import services as acceptance
+    from acceptance.models import ChecklistDocument as Doc
+
+    day = reports_on or timezone.localdate()
+    level = project.protection_level or 0
+    reports = [Doc.Kind.RISK]
+    reports += [Doc.Kind.MLPS] if level >= 2 else []
+    reports += [Doc.Kind.CRYPTO] if level >= 3 else []
+    for kind in reports:
+        acceptance.document_add(
+            project=project,
+            kind=kind,
+            upload=upload(f"{kind}.pdf"),
+            level=level if kind == Doc.Kind.MLPS else None,
+            issuer="湖南省网络安全测评中心",
+            issued_on=day,
+            conclusion="pass",
+            by=actors.officer,
+        )
+    for kind in Doc.ARCHIVE:
+        acceptance.document_add(
+            project=project, kind=kind, upload=upload(f"{kind}.pdf"), by=actors.officer
+        )
+    for resource in project.data_resources.all():
+        acceptance.sharing_set(
+            resource=resource, status="shared", platform_code="XT-0001", by=actors.officer
+        )
+    if initial:
+        initial_passed(actors, project)
+    return project
+
+
+def initial_passed(actors, project, conclusion="passed"):
+    """The office records a 初验 of ``project`` (R10: milestones tied to 初验 may be paid)."""
+    from django.utils import timezone
+
+    from acceptance import services as acceptance
+
+    return acceptance.initial_acceptance_record(
+        project=project,
+        held_on=timezone.localdate(),
+        participants="市行政审批局、建设单位、监理单位",
+        conclusion=conclusion,
+        upload=upload("初验报告.pdf"),
+        by=actors.office,
+    )
+
+
+def acceptance_requested(actors, project, final_progress=100):
+    """Apply for acceptance (R8 must hold); returns the new AcceptanceRound."""
+    from acceptance import services as acceptance
+
+    return acceptance.acceptance_request(
+        project=project, final_progress=final_progress, by=actors.officer
+    )
+
+
+def acceptance_reviewed(actors, round_):
+    """The round's acceptance opinions (发改, 工信, 财政) given and its expert panel closed."""
+    review = round_.review
+    give_opinions(actors, review)
+    closed_panel(actors, review)
+    return round_
+
+
+def finding(text="等保测评中发现的中危漏洞未整改", days=30, owner="张三"):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from acceptance.services.rounds import Finding
+
+    return Finding(text, timezone.localdate() + dt.timedelta(days=days), owner)
+
+
+def acceptance_decided(actors, round_, decision="accept", findings=()):
+    from acceptance import services as acceptance
+
+    return acceptance.acceptance_decide(
+        round=round_,
+        decision=decision,
+        opinion="验收组审阅材料并现场核验，同意通过验收。"
+        if decision == "accept"
+        else "存在问题，须限期整改后重新申请验收。",
+        findings=findings,
+        by=actors.office,
+    )
+
+
+def mark_accepted(actors, project) -> Project:
+    """Bring an in-construction project to accepted through the services: R8 checklist and
+    初验, the acceptance request, opinions and panel of the acceptance review, the decision."""
+    acceptance_ready(actors, project)
+    round_ = acceptance_reviewed(actors, acceptance_requested(actors, project))
+    acceptance_decided(actors, round_)
+    project.refresh_from_db()
+    return project
 
 
 def special_fund(actors, amount, year=2026):
@@ -390,7 +491,7 @@ def special_fund(actors, amount, year=2026):
 
 MILESTONES_30_40_30 = [
     {"name": "签订合同", "percent": 30, "is_final": False},
-    {"name": "初验", "percent": 40, "is_final": False},
+    {"name": "初验", "percent": 40, "is_final": False, "trigger": "initial"},
     {"name": "终验", "percent": 30, "is_final": True},
 ]
 

@@ -32,6 +32,10 @@ def _rows_behind(client, url) -> int:
         return len(context["reviews"])
     if name == "review:votes":
         return sum(1 for _, vote in context["rows"] if vote is None)
+    if name == "acceptance:register":
+        return context["total"]
+    if name == "acceptance:audit":
+        return len(context["entries"])
     if name == "review:mine":
         return len(context["tasks"]), len(context["seats"])
     raise AssertionError(f"no row count for {url}")
@@ -80,3 +84,4 @@ def test_every_count_equals_the_rows_it_summarises_for_every_demo_user(client, d
         "评分已齐待结束专家评审",
         "待列入联审会议的评审",
     } <= checked
+    assert {"待整改的问题", "待销号的整改事项", "验收申请待决定"} <= checked

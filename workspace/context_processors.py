@@ -1,3 +1,4 @@
+from acceptance.permissions import can_read_audit_list
 from core.todo import request_todos
 
 
@@ -11,4 +12,5 @@ def navigation(request):
         "nav_todos": todos,
         "nav_todo_total": sum(item.count for item in todos),
         "nav_unread": user.notifications.filter(read_at__isnull=True).count(),
+        "nav_audit_list": bool(can_read_audit_list(user)),
     }

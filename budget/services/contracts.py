@@ -14,15 +14,26 @@ from projects.workflow import LIFECYCLE as PROJECT
 
 from .. import permissions as can
 from ..calendar import contract_date_refusal
-from ..models import Contract, Milestone
+from ..models import Contract, Milestone, Trigger
 from ..rules import SPENDING_STATES, ZERO, sum_of
 from .common import CENT, checked_amount
 
 # Procurement contracts -------------------------------------------------------------------
 
 
+def _trigger(m, name) -> dict:
+    trigger = Trigger.FINAL if m.get("is_final") else (m.get("trigger") or Trigger.SIGNING)
+    if trigger not in Trigger.values:
+        raise WorkflowError(f"付款节点“{name}”的支付条件无效")
+    due_on = m.get("due_on") if trigger == Trigger.DATE else None
+    if trigger == Trigger.DATE and due_on is None:
+        raise WorkflowError(f"付款节点“{name}”按约定日期支付的，须填写日期")
+    return {"trigger": trigger, "due_on": due_on}
+
+
 def _milestone_rows(amount, milestones):
-    """Turn ``[{name, percent | amount, is_final}]`` into rows with yuan amounts summing up."""
+    """Turn ``[{name, percent | amount, is_final, trigger, due_on}]`` into rows with yuan
+    amounts summing up. The final payment waits for 终验; others default to signing."""
     if not milestones:
         raise WorkflowError("请至少填写一个付款节点")
     if sum(1 for m in milestones if m.get("is_final")) != 1:
@@ -47,6 +58,7 @@ def _milestone_rows(amount, milestones):
                 "percent": percent,
                 "amount": value,
                 "is_final": bool(m.get("is_final")),
+                **_trigger(m, name),
             }
         )
     if all(r["percent"] is not None for r in rows):
@@ -104,7 +116,10 @@ def contract_record(
         action="contract",
         action_label="登记采购合同",
         comment=f"{contract.name}（{contract.vendor}，{contract.get_method_display()}）{money_text(amount)}",
-        data={"amount": amount, "milestones": [[r["name"], r["amount"]] for r in rows]},
+        data={
+            "amount": amount,
+            "milestones": [[r["name"], r["amount"], r["trigger"]] for r in rows],
+        },
     )
     return contract
 

@@ -51,7 +51,8 @@ def opinion_sign(
         raise WorkflowError("请选择审查结论")
     if not text.strip():
         raise WorkflowError("请填写审查意见")
-    if task.function == ReviewFunction.FISCAL and recommended_amount is None:
+    approval = task.review.occasion == "approval"
+    if approval and task.function == ReviewFunction.FISCAL and recommended_amount is None:
         raise WorkflowError("财政评审意见须填写建议金额")
     if recommended_amount is not None and recommended_amount < 0:
         raise WorkflowError("建议金额不能为负数")

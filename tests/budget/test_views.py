@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from budget.models import Disbursement
 from core.todo import todos_for
-from tests.factories import building_project, disbursement_in
+from tests.factories import building_project, disbursement_in, initial_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,7 @@ def test_execution_export_values_and_formula_safety(client, actors):
     disbursement_in(actors, "paid", project=project, line=line, milestone=m, amount="250000")
     disbursement_in(actors, "approved", project=project, line=line, milestone=m, amount="50000")
     m2 = contract.milestones.get(seq=2)
+    initial_passed(actors, project)  # m2 waits for 初验 (R10)
     disbursement_in(actors, "submitted", project=project, line=line, milestone=m2, amount="10000")
     client.force_login(actors.finance)
     response = client.get(reverse("budget:execution_export") + "?year=2026&group=project")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from budget import services
 from budget.workflow import available_actions
 from core.permissions import WorkflowError
-from tests.factories import building_project, disbursement_in
+from tests.factories import building_project, disbursement_in, initial_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,7 @@ def test_pay_needs_voucher_and_date(actors):
 
 def test_returned_request_is_edited_and_resubmitted(actors):
     project, line, contract = building_project(actors)
+    initial_passed(actors, project)  # the second milestone waits for 初验 (R10)
     first, second = contract.milestones.all()[:2]
     d = disbursement_in(actors, "returned", project=project, line=line, milestone=first)
     assert d.last_reason == "请补充发票"

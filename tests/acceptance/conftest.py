@@ -1,0 +1,8 @@
+import pytest
+
+from tests.factories import Actors
+
+
+@pytest.fixture
+def actors():
+    return Actors()
