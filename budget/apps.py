@@ -9,3 +9,4 @@ class BudgetConfig(AppConfig):
         # They register themselves: the page link, to-do providers, and the lifecycle guards
         # budget checks (budget_allocated, contract_signed).
         from . import links, rules, todos  # noqa: F401
+        from .services import termination  # noqa: F401  (the termination effect)

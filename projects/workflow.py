@@ -10,6 +10,7 @@ Print the graph with ``python manage.py graph_transitions projects``.
 """
 
 from django.db import models
+from django.utils import timezone
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
 from core.models import Role
@@ -119,6 +120,9 @@ budget_allocated = GuardHook(
     "budget_allocated", "年度预算安排不超过各年度资金池和核定投资（资金登记）"
 )
 contract_signed = GuardHook("contract_signed", "已登记采购合同（资金登记）")
+evaluation_scored = GuardHook(
+    "evaluation_scored", "后评价专家评分已结束并得出评价得分和等级（评审登记）"
+)
 
 
 def _resume_target(project):
@@ -128,6 +132,7 @@ def _resume_target(project):
 class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
     status = FSMField("状态", max_length=24, default=S.DRAFT, choices=S.choices, protected=True)
     suspended_from = models.CharField("暂停前状态", max_length=24, blank=True, choices=S.choices)
+    suspended_at = models.DateTimeField("暂停时间", null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -282,7 +287,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.EVALUATING,
         target=S.EVALUATED,
         permission=by_predicate(can.can_decide_project),
-        custom={"label": "完成后评价"},
+        custom={"label": "完成后评价", "guards": [evaluation_scored]},
     )
     def complete_evaluation(self):
         pass
@@ -297,6 +302,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def suspend(self):
         self.suspended_from = self.status
+        self.suspended_at = timezone.now()
 
     @transition(
         status,
@@ -317,6 +323,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def terminate(self):
         self.suspended_from = ""
+        self.suspended_at = None
 
 
 def available_actions(user, project):

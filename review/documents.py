@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import evaluation as ev
 from . import selectors
 from .permissions import can_see_reviewer_identities
 
@@ -16,7 +17,7 @@ def _pdf(template: str, context: dict) -> bytes:
 
 def document_number(kind: str, obj, year=None) -> str:
     """e.g. 湘审评〔2026〕0007号: prefix per kind, year, record number."""
-    prefix = {"report": "审评", "minutes": "联审纪", "notice": "审批复"}[kind]
+    prefix = {"report": "审评", "minutes": "联审纪", "notice": "审批复", "evaluation": "后评"}[kind]
     return f"XT{prefix}〔{year or timezone.localdate().year}〕{obj.pk:04d}号"
 
 
@@ -61,5 +62,32 @@ def approval_notice(review) -> bytes:
             "project": review.project,
             "number": document_number("notice", review),
             "fiscal": selectors.fiscal_recommendation(review),
+        },
+    )
+
+
+def evaluation_report(item, user) -> bytes:
+    """后评价报告: the facts (acceptance, window, investment and its use, data sharing), the
+    criteria and the panel's score, the grade and the office's conclusion."""
+    review = item.review
+    panel = selectors.panel_for(review)
+    flag, facts = ev.evaluation_state(item.project)
+    return _pdf(
+        "review/pdf/evaluation_report.html",
+        {
+            "item": item,
+            "project": item.project,
+            "review": review,
+            "number": document_number("evaluation", item),
+            "facts": facts,
+            "flag_label": ev.Due.LABELS[flag],
+            "record_facts": ev.record_facts(item.project),
+            "criteria": selectors.criteria_for(
+                jurisdiction_id=item.project.jurisdiction_id, occasion=review.occasion
+            ),
+            "panel": panel,
+            "members": selectors.panel_members(panel, user) if panel else [],
+            "identities": can_see_reviewer_identities(user, item.project),
+            "bands": ev.GRADE_BANDS,
         },
     )

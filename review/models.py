@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from core.models import Jurisdiction, Organisation, ReviewFunction
 
+from .evaluation_models import Grade, PostEvaluation  # noqa: F401  (re-exported)
 from .panel_models import Expert, Panel, PanelMember, Score  # noqa: F401  (re-exported)
 
 USER = settings.AUTH_USER_MODEL
@@ -22,6 +23,23 @@ class Occasion(models.TextChoices):
     APPROVAL = "approval", "立项评审"
     ACCEPTANCE = "acceptance", "验收评审"
     POST_EVALUATION = "post_evaluation", "后评价"
+
+
+# The project state in which a review of each occasion is live (opinions, scores, votes).
+OCCASION_STATES = {
+    Occasion.APPROVAL: "in_review",
+    Occasion.ACCEPTANCE: "acceptance_requested",
+    Occasion.POST_EVALUATION: "evaluating",
+}
+
+
+def live_reviews(prefix="") -> Q:
+    """Open reviews whose project is in its occasion's live state (``prefix`` reaches the
+    review from the queried model, e.g. ``"panel__review__"``)."""
+    condition = Q()
+    for occasion, state in OCCASION_STATES.items():
+        condition |= Q(**{f"{prefix}occasion": occasion, f"{prefix}project__status": state})
+    return Q(**{f"{prefix}status": "open"}) & condition
 
 
 class Outcome(models.TextChoices):
@@ -348,9 +366,24 @@ DEFAULT_CRITERIA = [
     ("reuse", "共享复用", Decimal("10")),
     ("security", "安全保障", Decimal("15")),
 ]
+# Post-evaluation (SPEC §4; 实用性、实战性、实效性 from 001:157, data sharing from 004:79, cost
+# against the approved amount): the default when a jurisdiction has configured none.
+DEFAULT_POST_EVALUATION_CRITERIA = [
+    ("practicality", "实用性", Decimal("25")),
+    ("combat_ready", "实战性", Decimal("20")),
+    ("effectiveness", "实效性", Decimal("25")),
+    ("data_sharing", "数据共享成效", Decimal("15")),
+    ("cost", "投资控制（实际投入与核定投资）", Decimal("15")),
+]
+DEFAULT_CRITERIA_BY_OCCASION = {
+    Occasion.APPROVAL: DEFAULT_CRITERIA,
+    Occasion.POST_EVALUATION: DEFAULT_POST_EVALUATION_CRITERIA,
+}
 DEFAULT_REQUIREMENTS = [
     (ReviewFunction.SECURITY, OpinionRequirement.Condition.ALWAYS),
     (ReviewFunction.TECHNICAL, OpinionRequirement.Condition.ALWAYS),
     (ReviewFunction.FISCAL, OpinionRequirement.Condition.ALWAYS),
     (ReviewFunction.CRYPTOGRAPHY, OpinionRequirement.Condition.CRYPTO),
 ]
+# Post-evaluation is scored by the expert panel; written opinions only where configured.
+DEFAULT_REQUIREMENTS_BY_OCCASION = {Occasion.POST_EVALUATION: []}

@@ -83,14 +83,23 @@ def can_give_opinion(user, task) -> Decision:
         return deny(f"该意见应由{task.organisation}出具")
     if task.review.status != "open":
         return deny("评审已结束，不能再出具意见")
-    return _project_in_review(task.review.project)
+    return _project_in_review(task.review)
 
 
-def _project_in_review(project) -> Decision:
-    """Opinions and scores are given only while the project is in review (not suspended or
-    terminated)."""
-    if project.status != "in_review":
-        return deny(f"项目{project.get_status_display()}，不在联合评审中，不能出具意见或评分")
+PHASES = {"approval": "联合评审", "acceptance": "验收评审", "post_evaluation": "后评价"}
+
+
+def _project_in_review(review) -> Decision:
+    """Opinions and scores are given only while the project is in the review's occasion
+    (in review, acceptance or post-evaluation; not suspended or terminated)."""
+    from .models import OCCASION_STATES
+
+    project = review.project
+    if project.status != OCCASION_STATES[review.occasion]:
+        return deny(
+            f"项目{project.get_status_display()}，不在{PHASES[review.occasion]}中，"
+            "不能出具意见或评分"
+        )
     return ALLOW
 
 
@@ -105,7 +114,7 @@ def can_score(user, member) -> Decision:
         return deny("已提交评分，不能修改")
     if expert_in_conflict(member.expert, member.panel.review.project):
         return deny("您与申报单位存在利害关系，须回避，不能评分")
-    return _project_in_review(member.panel.review.project)
+    return _project_in_review(member.panel.review)
 
 
 def can_vote(user, item, seat) -> Decision:

@@ -10,7 +10,9 @@ from core.models import ReviewFunction
 
 from .models import (
     DEFAULT_CRITERIA,
+    DEFAULT_CRITERIA_BY_OCCASION,
     DEFAULT_REQUIREMENTS,
+    DEFAULT_REQUIREMENTS_BY_OCCASION,
     AgendaItem,
     Criterion,
     MeetingMember,
@@ -21,6 +23,7 @@ from .models import (
     ReviewRound,
     ReviewSettings,
     ReviewTask,
+    live_reviews,
 )
 from .permissions import can_see_reviewer_identities
 from .recusal import member_recusals, recused_seats
@@ -37,7 +40,7 @@ def criteria_for(*, jurisdiction_id, occasion) -> list[tuple[str, str, Decimal]]
     """(code, name, weight%) of the occasion's criteria; SPEC §4 defaults when unset."""
     rows = Criterion.objects.filter(jurisdiction_id=jurisdiction_id, occasion=occasion)
     configured = [(c.code, c.name, c.weight) for c in rows]
-    return configured or list(DEFAULT_CRITERIA)
+    return configured or list(DEFAULT_CRITERIA_BY_OCCASION.get(occasion, DEFAULT_CRITERIA))
 
 
 def required_functions(*, project, occasion) -> list[str]:
@@ -45,7 +48,9 @@ def required_functions(*, project, occasion) -> list[str]:
     rows = OpinionRequirement.objects.filter(
         jurisdiction_id=project.jurisdiction_id, occasion=occasion
     ).values_list("function", "condition")
-    requirements = list(rows) or DEFAULT_REQUIREMENTS
+    requirements = list(rows) or DEFAULT_REQUIREMENTS_BY_OCCASION.get(
+        occasion, DEFAULT_REQUIREMENTS
+    )
     needs_crypto = (project.protection_level or 0) >= 3 or project.invest_crypto > 0
     return [
         function
@@ -190,31 +195,35 @@ def item_tally(item: AgendaItem) -> Tally:
 
 
 # To-do lists (``review.todos``) and the pages they link to hold only projects still in
-# review: a suspended or terminated project waits on nobody.
-IN_REVIEW = {"review__status": "open", "review__project__status": "in_review"}
+# review in their occasion (``live_reviews``): a suspended or terminated project waits on nobody.
 
 
 def my_opinion_tasks(user):
     return ReviewTask.objects.filter(
-        organisation_id=user.organisation_id, completed_at__isnull=True, **IN_REVIEW
+        live_reviews("review__"), organisation_id=user.organisation_id, completed_at__isnull=True
     ).select_related("review__project__department")
 
 
 def my_panel_seats(user):
-    return PanelMember.objects.filter(
-        expert__user=user,
-        replaced_at__isnull=True,
-        scored_at__isnull=True,
-        panel__closed_at__isnull=True,
-        **{f"panel__{k}": v for k, v in IN_REVIEW.items()},
-    ).select_related("panel__review__project__department")
+    return (
+        PanelMember.objects.filter(
+            expert__user=user,
+            replaced_at__isnull=True,
+            scored_at__isnull=True,
+            panel__closed_at__isnull=True,
+        )
+        .filter(live_reviews("panel__review__"))
+        .select_related("panel__review__project__department")
+    )
 
 
 def my_vote_items(user):
     """Open agenda items where the user is a present, non-recused member."""
     meetings = MeetingMember.objects.filter(user=user, present=True).values("meeting_id")
     return (
-        AgendaItem.objects.filter(meeting_id__in=meetings, closed_at__isnull=True, **IN_REVIEW)
+        AgendaItem.objects.filter(
+            live_reviews("review__"), meeting_id__in=meetings, closed_at__isnull=True
+        )
         .exclude(member_recusals(user, prefix="review__project__"))
         .select_related("meeting", "review__project__department")
         .order_by("meeting__held_on", "order")

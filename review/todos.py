@@ -4,7 +4,7 @@ page it links to, from the same selector."""
 from core.models import Role
 from core.todo import TodoItem, todo_provider
 
-from . import pages, selectors
+from . import evaluation, pages, selectors
 
 
 @todo_provider
@@ -26,4 +26,7 @@ def review_todos(user):
         ):
             count = pages.reviews_in_progress(jurisdiction_id=user.jurisdiction_id, todo=todo)
             items.append(TodoItem(label, count.count(), f"/review/?todo={todo}", icon))
+        due = evaluation.evaluation_rows(user=user, flag=evaluation.TO_START).count()
+        url = f"/review/evaluations/?flag={evaluation.TO_START}"
+        items.append(TodoItem("已到期待启动的后评价", due, url, "bi-clipboard-data"))
     return items
