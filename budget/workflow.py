@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from core.workflow import Lifecycle, available_transitions, by_predicate, guard
 
 from . import permissions as can
+from .om_workflow import LIFECYCLE as OM_LIFECYCLE  # noqa: F401  (the app's other lifecycle)
 
 
 class State(models.TextChoices):

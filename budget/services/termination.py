@@ -3,6 +3,8 @@ requests are closed with the reason, and the unpaid remainder of each budget lin
 to its fund. Registered as a termination effect of ``projects.services.project_terminate``,
 so it runs inside the termination's transaction, on the locked, terminated project."""
 
+from decimal import Decimal
+
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from projects.services import termination_effect
 from ..models import BudgetLine, Disbursement
 from ..workflow import LIFECYCLE as DISBURSEMENT
 from ..workflow import OPEN_STATES, State
+from .common import CENT
 from .disbursements import _url
 
 CLOSED_REASON = "项目已终止（{reason}），未支付的拨付申请一并关闭"
@@ -52,7 +55,7 @@ def release_budget(project, *, by, reason):
     )
     now, released_total = timezone.now(), 0
     for line in lines:
-        paid = paid_by_line.get(line.pk) or 0
+        paid = Decimal(paid_by_line.get(line.pk) or 0).quantize(CENT)
         released = line.amount - paid
         if released <= 0:
             continue

@@ -149,7 +149,7 @@ def _queries(client, url):
     return len(ctx), response
 
 
-LEDGER_QUERIES = 15  # session, user, roles, scope, page, count, nav to-dos and unread
+LEDGER_QUERIES = 16  # session, user, roles, scope, page, count, nav to-dos and unread
 
 
 @pytest.mark.parametrize("rows", [3, 30])
@@ -162,7 +162,7 @@ def test_ledger_query_count_is_pinned_whatever_the_rows(client, actors, rows):
     assert count == LEDGER_QUERIES
 
 
-DETAIL_QUERIES = 19
+DETAIL_QUERIES = 20
 
 
 @pytest.mark.parametrize("rows", [3, 30])

@@ -129,7 +129,10 @@ SERVICES = {
 # Read from the table, not fired (see the module docstring).
 TABLE_ONLY = {"approve", "reject", "send_back", "list_in_budget"}
 # Allowed cells that stop at a guard needing data the matrix does not build.
-GUARD_REFUSAL = {"start_construction": "开工建设前须登记采购合同"}
+GUARD_REFUSAL = {
+    "start_construction": "开工建设前须登记采购合同",
+    "complete_evaluation": "该项目没有进行中的后评价",  # the panel's score: review's services
+}
 
 
 def _run(project, action, user):
