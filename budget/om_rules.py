@@ -5,6 +5,8 @@ requirements and whose post-evaluation, where due, is at least 合格 (004:97: �
 
 from dataclasses import dataclass
 
+from django.db.models import Q, Sum
+
 from core.money import money_text
 from projects.models import DataResource
 from projects.rules import BLOCKING, Rule
@@ -12,7 +14,7 @@ from projects.workflow import State as P
 from review import evaluation as ev
 from review.models import Grade
 
-from .models import BudgetLine
+from .models import BudgetLine, Disbursement
 from .rules import allocation_refusal
 
 # Project states in which O&M funding may be applied for and granted.
@@ -110,3 +112,19 @@ def grant_refusal(application, amount, funds) -> str | None:
         kind=BudgetLine.Kind.OM,
         funds=funds,
     )
+
+
+@ev.fact_provider
+def money_facts(project):
+    """What the post-evaluation page and report show of the money: the cost against the
+    approved amount (one query)."""
+    row = Disbursement.objects.filter(project=project, status="paid").aggregate(
+        construction=Sum("amount", filter=Q(budget_line__kind=BudgetLine.Kind.CONSTRUCTION)),
+        om=Sum("amount", filter=Q(budget_line__kind=BudgetLine.Kind.OM)),
+    )
+    paid, approved = row["construction"] or 0, project.approved_amount
+    share = f"，占核定投资 {paid / approved:.1%}" if approved else ""
+    facts = [("建设资金支付", f"已支付 {money_text(paid)}{share}")]
+    if row["om"]:
+        facts.append(("运维经费支付", f"已支付 {money_text(row['om'])}"))
+    return facts
