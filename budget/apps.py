@@ -8,5 +8,10 @@ class BudgetConfig(AppConfig):
     def ready(self):
         # They register themselves: the page link, to-do providers, and the lifecycle guards
         # budget checks (budget_allocated, contract_signed).
-        from . import links, rules, todos  # noqa: F401
+        from . import (  # noqa: F401
+            links,
+            operations_dataset,
+            rules,
+            todos,
+        )
         from .services import termination  # noqa: F401  (the termination effect)
