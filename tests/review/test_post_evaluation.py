@@ -212,3 +212,25 @@ def test_report_pdf_text(actors, client, tmp_path):
     ):
         assert expected in text, expected
     assert "2027年3月31日" in text  # the window opened 12 months after acceptance
+
+
+def test_project_page_and_notifications_link_to_the_evaluation(
+    actors, client, django_capture_on_commit_callbacks
+):
+    from core.notifications import notifications_for
+
+    project, _, _ = accepted_project(actors)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation = services.evaluation_start(project=project, by=actors.office)
+    url = reverse("review:evaluation", args=[evaluation.pk])
+    client.force_login(actors.officer)
+    assert url in client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    links = [n.link for n in notifications_for(actors.officer) if n.url == url]
+    assert links == [url]
+    from tests.factories import UserFactory
+
+    stranger = UserFactory(organisation=actors.other_department, roles=["dept_officer"])
+    from core.notifications import with_links
+
+    notice = actors.officer.notifications.get(url=url)
+    assert [n.link for n in with_links(stranger, [notice])] == [""]
