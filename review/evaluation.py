@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, OuterRef, Subquery, Value, When
+from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -111,12 +111,26 @@ def evaluation_rows(*, user, flag="", today=None):
     )
     if flag in Due.LABELS:
         rows = rows.filter(due_flag=flag)
-    elif flag == TO_START:
-        rows = rows.filter(status=P.ACCEPTED, due_flag__in=[Due.DUE, Due.OVERDUE])
+    elif flag in TODO_FILTERS:
+        rows = rows.filter(TODO_FILTERS[flag])
     return rows
 
 
-TO_START = "to_start"
+# The office's to-dos, each the rows of the list filtered so: evaluations to start (due or
+# overdue) and evaluations under way (panel to draw, scores to close, result to record).
+TO_START, IN_PROGRESS = "to_start", "in_progress"
+TODO_FILTERS = {
+    TO_START: Q(status=P.ACCEPTED, due_flag__in=[Due.DUE, Due.OVERDUE]),
+    IN_PROGRESS: Q(status=P.EVALUATING),
+}
+
+
+def todo_counts(user) -> dict:
+    """Both to-do counts in one query."""
+    rows = with_due_flags(Project.objects.visible_to(user).filter(status__in=EVALUATION_STATES))
+    return rows.aggregate(
+        **{key: Count("pk", filter=condition) for key, condition in TODO_FILTERS.items()}
+    )
 
 
 def evaluation_state(project, today=None) -> tuple[str, dict]:

@@ -26,7 +26,10 @@ def review_todos(user):
         ):
             count = pages.reviews_in_progress(jurisdiction_id=user.jurisdiction_id, todo=todo)
             items.append(TodoItem(label, count.count(), f"/review/?todo={todo}", icon))
-        due = evaluation.evaluation_rows(user=user, flag=evaluation.TO_START).count()
-        url = f"/review/evaluations/?flag={evaluation.TO_START}"
-        items.append(TodoItem("已到期待启动的后评价", due, url, "bi-clipboard-data"))
+        counts, url = evaluation.todo_counts(user), "/review/evaluations/?flag="
+        for key, label in (
+            (evaluation.TO_START, "已到期待启动的后评价"),
+            (evaluation.IN_PROGRESS, "进行中的后评价"),
+        ):
+            items.append(TodoItem(label, counts[key], url + key, "bi-clipboard-data"))
     return items

@@ -32,7 +32,7 @@ def evaluations(request):
         "review/evaluation_list.html",
         {
             "page": page,
-            "flag": flag if flag in ev.Due.LABELS or flag == ev.TO_START else "",
+            "flag": flag if flag in ev.Due.LABELS or flag in ev.TODO_FILTERS else "",
             "flags": ev.Due.LABELS,
             "query": f"flag={flag}" if flag else "",
             "can_start": bool(can_manage_review(request.user, request.user.jurisdiction_id)),

@@ -234,3 +234,12 @@ def test_project_page_and_notifications_link_to_the_evaluation(
 
     notice = actors.officer.notifications.get(url=url)
     assert [n.link for n in with_links(stranger, [notice])] == [""]
+
+
+def test_in_progress_todo_counts_the_rows_it_links_to(actors, client):
+    project, _, _ = accepted_project(actors)
+    services.evaluation_start(project=project, by=actors.office)
+    todo = {t.label: t for t in todos_for(actors.office)}["进行中的后评价"]
+    assert todo.count == 1
+    client.force_login(actors.office)
+    assert client.get(todo.url).content.decode().count('data-flag="') == 1
