@@ -15,7 +15,7 @@ from projects import services as project_services
 from projects.workflow import evaluation_scored
 
 from .. import evaluation as ev
-from ..models import Grade, Occasion, PostEvaluation, Review, ReviewRound
+from ..models import Grade, Occasion, Panel, PostEvaluation, Review, ReviewRound
 from ..permissions import can_manage_review
 from .rounds import review_open
 
@@ -84,11 +84,9 @@ def evaluation_complete(*, evaluation, by, conclusion: str) -> PostEvaluation:
             project=evaluation.project, by=by, comment=conclusion
         )
         evaluation = PostEvaluation.objects.select_for_update().get(pk=evaluation.pk)
-        review = (
-            Review.objects.select_for_update().select_related("panel").get(pk=evaluation.review_id)
-        )
+        review = Review.objects.select_for_update(of=("self",)).get(pk=evaluation.review_id)
         now = timezone.now()
-        evaluation.score = review.panel.score
+        evaluation.score = Panel.objects.get(review=review).score
         evaluation.grade = ev.grade_for(evaluation.score)
         evaluation.completed_at, evaluation.completed_by = now, by
         evaluation.conclusion = conclusion
