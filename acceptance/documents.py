@@ -1,26 +1,31 @@
-"""验收意见 as a Chinese A4 PDF from the record, in the style of the review documents."""
+"""验收意见 as a Chinese A4 PDF from the record, in the 公文 style of the review documents."""
+
+from django.utils import timezone
 
 from review import selectors as review_selectors
-from review.documents import _pdf
+from review.documents import Document, _number, _pdf, issuing_body, project_title
 from review.models import Panel
 
 
-def document_number(round_) -> str:
-    """e.g. XT验收〔2026〕0003号 (prefix, decision year, round record number)."""
-    return f"XT验收〔{round_.decided_at.year}〕{round_.pk:04d}号"
-
-
-def acceptance_opinion(round_) -> bytes:
+def acceptance_opinion(round_) -> Document:
+    """Numbered (e.g. 潭验收〔2026〕1号) once the round is decided."""
     review = round_.review
+    project = round_.project
     panel = Panel.objects.filter(review=review).first()
     opinions = review_selectors.latest_opinions(review)
-    return _pdf(
+    decided = round_.decided_at is not None
+    year = timezone.localdate(round_.decided_at).year if decided else None
+    number = _number("acceptance_opinion", project.jurisdiction, year, round_, decided)
+    title = f"关于{project_title(project.name)}竣工验收的意见"
+    content = _pdf(
         "acceptance/pdf/acceptance_opinion.html",
         {
             "round": round_,
-            "project": round_.project,
-            "number": document_number(round_),
-            "initials": round_.project.initial_acceptances.all(),
+            "project": project,
+            "number": number,
+            "title": title,
+            "issuer": issuing_body(project.jurisdiction),
+            "initials": project.initial_acceptances.all(),
             "tasks": [(t, opinions.get(t.function)) for t in review.tasks.all()],
             "panel_score": review_selectors.panel_score(panel)
             if panel and panel.closed_at
@@ -29,3 +34,4 @@ def acceptance_opinion(round_) -> bytes:
             "findings": round_.items.order_by("pk"),
         },
     )
+    return Document(content, number, title)

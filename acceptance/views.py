@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.excel import workbook_response
-from core.http import attempt, form_errors
+from core.http import attachment_disposition, attempt, form_errors
 from core.models import Jurisdiction
 from projects.models import DataResource
 
@@ -169,8 +169,9 @@ def opinion_pdf(request, pk):
     round_ = _visible_round(request.user, pk)
     if not round_.decision:
         raise Http404("本轮验收尚未作出结论")
-    response = HttpResponse(documents.acceptance_opinion(round_), content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''acceptance-opinion-{pk}.pdf"
+    document = documents.acceptance_opinion(round_)
+    response = HttpResponse(document.content, content_type="application/pdf")
+    response["Content-Disposition"] = attachment_disposition(document.filename, inline=True)
     return response
 
 

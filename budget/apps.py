@@ -8,4 +8,5 @@ class BudgetConfig(AppConfig):
     def ready(self):
         # They register themselves: the page link, to-do providers, and the lifecycle guards
         # budget checks (budget_allocated, contract_signed).
-        from . import dataset, links, rules, timeline, todos  # noqa: F401
+        from . import dataset, links, operations_dataset, rules, timeline, todos  # noqa: F401
+        from .services import termination  # noqa: F401  (the termination effect)

@@ -163,3 +163,21 @@ class ActionForm(CleanForm):
     comment = forms.CharField(required=False, max_length=2000)
     voucher_no = forms.CharField(required=False, max_length=40)
     paid_on = forms.DateField(required=False)
+
+
+class OmRoundForm(CleanForm):
+    year = forms.IntegerField(label="经费年度", **YEAR)
+    opens_on = forms.DateField(label="申请开始", error_messages={"invalid": "请填写正确的日期"})
+    closes_on = forms.DateField(label="申请截止", error_messages={"invalid": "请填写正确的日期"})
+    name = forms.CharField(label="名称（可选）", max_length=100, required=False)
+
+
+class OmApplyForm(CleanForm):
+    project = forms.IntegerField(label="项目", error_messages={"required": "请选择项目"})
+    amount = WanField(label="申请金额", required=True)
+    purpose = forms.CharField(label="运维内容", max_length=2000, widget=forms.Textarea)
+
+
+class OmActionForm(CleanForm):
+    amount = WanField(label="安排金额")
+    comment = forms.CharField(required=False, max_length=2000)

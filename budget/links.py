@@ -7,7 +7,8 @@ from core.notifications import link_check
 from projects.links import PageLink, project_link
 from projects.models import Project
 
-from .models import Disbursement
+from .models import Disbursement, OmApplication
+from .om_rules import OM_STATES
 
 
 @project_link
@@ -26,4 +27,17 @@ def visible_funding(user, pks) -> set:
 def visible_disbursements(user, pks) -> set:
     """Notifications link to funding pages only while the recipient may open them."""
     rows = Disbursement.objects.visible_to(user).filter(pk__in=pks)
+    return set(rows.values_list("pk", flat=True))
+
+
+@project_link
+def om_link(user, project):
+    if project.status not in OM_STATES:
+        return None
+    return PageLink("运维经费", reverse("budget:om_rounds"), "bi-tools")
+
+
+@link_check("budget:om_application")
+def visible_om_applications(user, pks) -> set:
+    rows = OmApplication.objects.filter(pk__in=pks, project__in=Project.objects.visible_to(user))
     return set(rows.values_list("pk", flat=True))

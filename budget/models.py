@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from core.models import Jurisdiction
 
+from .om_models import OmApplication, OmRound  # noqa: F401  (re-exported)
 from .querysets import DisbursementQuerySet
 from .workflow import DisbursementWorkflow, State
 
@@ -58,6 +59,10 @@ class BudgetLine(models.Model):
     )
     kind = models.CharField("资金类别", max_length=16, choices=Kind.choices)
     amount = models.DecimalField("安排金额（元）", **MONEY)
+    # Terminating the project releases the unpaid remainder to the fund: ``amount`` drops to
+    # what was paid and the difference is kept here (what the fund page and audit show).
+    released_amount = models.DecimalField("终止释放金额（元）", default=Decimal("0"), **MONEY)
+    released_at = models.DateTimeField("释放时间", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
     )
@@ -70,11 +75,22 @@ class BudgetLine(models.Model):
             models.UniqueConstraint(
                 fields=["fund", "project", "kind"], name="line_one_per_fund_project_kind"
             ),
-            models.CheckConstraint(name="line_amount_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="line_amount_positive",
+                condition=Q(amount__gt=0) | (Q(amount=0) & Q(released_amount__gt=0)),
+            ),
+            models.CheckConstraint(
+                name="line_released_non_negative", condition=Q(released_amount__gte=0)
+            ),
         ]
 
     def __str__(self):
         return f"{self.fund.year}年{self.get_kind_display()}"
+
+    @property
+    def original_amount(self):
+        """What was allocated before a termination released the unpaid remainder."""
+        return self.amount + self.released_amount
 
 
 class Contract(models.Model):

@@ -64,3 +64,26 @@ def can_review_disbursement(user, disbursement) -> Decision:
     if disbursement.status == "verified":
         return can_approve_disbursement(user, disbursement)
     return can_verify_disbursement(user, disbursement)
+
+
+def can_close_disbursement(user, disbursement) -> Decision:
+    """Whoever terminates the project (office or leader) closes its unpaid requests."""
+    if not user.has_role(R.OFFICE, R.LEADER):
+        return deny("只有牵头部门或领导可以终止项目并关闭其拨付申请")
+    if not _in_jurisdiction(user, disbursement.project.jurisdiction_id):
+        return deny("只能办理本辖区的项目")
+    return ALLOW
+
+
+def can_apply_om(user, application) -> Decision:
+    """The department that owns the project applies for (and withdraws) O&M funding."""
+    if not user.has_role(R.DEPT_OFFICER):
+        return deny("只有建设单位的经办人可以申请运维经费")
+    if user.organisation_id != application.project.department_id:
+        return deny("只能为本单位的项目申请运维经费")
+    return ALLOW
+
+
+def can_decide_om(user, application) -> Decision:
+    """Finance manages O&M funding (004:99: 负责…运维经费管理)."""
+    return can_manage_fund(user, application.project.jurisdiction_id)

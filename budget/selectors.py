@@ -88,17 +88,35 @@ def project_funding(*, project, user) -> dict:
 
 
 def funds_overview(*, jurisdiction_id, year) -> list[SpecialFund]:
-    allocated = (
-        BudgetLine.objects.filter(fund=OuterRef("pk"))
-        .values("fund")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+    def line_sum(field):
+        return Coalesce(
+            Subquery(
+                BudgetLine.objects.filter(fund=OuterRef("pk"))
+                .values("fund")
+                .annotate(total=Sum(field))
+                .values("total"),
+                output_field=MONEY,
+            ),
+            ZERO,
+        )
+
     return list(
         SpecialFund.objects.filter(jurisdiction_id=jurisdiction_id)
-        .annotate(allocated=Coalesce(Subquery(allocated, output_field=MONEY), ZERO))
+        .annotate(allocated=line_sum("amount"), released=line_sum("released_amount"))
         .annotate(available=ExpressionWrapper(F("amount") - F("allocated"), output_field=MONEY))
         .order_by("-year")
+    )
+
+
+RELEASED_SHOWN = 20
+
+
+def released_lines(*, jurisdiction_id):
+    """The latest lines whose unpaid remainder a termination gave back to the fund."""
+    return (
+        BudgetLine.objects.filter(fund__jurisdiction_id=jurisdiction_id, released_amount__gt=0)
+        .select_related("fund", "project__department")
+        .order_by("-released_at")[:RELEASED_SHOWN]
     )
 
 

@@ -37,3 +37,20 @@ def budget_todos(user):
             _item(user, "被退回的拨付申请", State.RETURNED, "bi-arrow-counterclockwise", **own)
         )
     return items
+
+
+@todo_provider
+def om_todos(user):
+    """O&M applications awaiting finance, and the department's drafts to submit."""
+    from .om_selectors import applications_for
+    from .om_workflow import OmState
+
+    items = []
+    url = reverse("budget:om_rounds")
+    if user.has_role(Role.FINANCE):
+        n = applications_for(user, status=OmState.SUBMITTED).count()
+        items.append(TodoItem("待审核的运维经费申请", n, f"{url}?status=submitted", "bi-tools"))
+    if user.has_role(Role.DEPT_OFFICER) and user.organisation_id:
+        n = applications_for(user, status=OmState.DRAFT).count()
+        items.append(TodoItem("待提交的运维经费申请", n, f"{url}?status=draft", "bi-tools"))
+    return items

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import om_views, views
 
 app_name = "budget"
 
@@ -18,6 +18,15 @@ urlpatterns = [
         name="disbursement_action",
     ),
     path("contracts/<int:pk>/", views.contract_detail, name="contract"),
+    path("om/", om_views.rounds, name="om_rounds"),
+    path("om/rounds/", om_views.round_create, name="om_round_create"),
+    path("om/rounds/<int:round_id>/apply/", om_views.apply, name="om_apply"),
+    path("om/applications/<int:pk>/", om_views.application, name="om_application"),
+    path(
+        "om/applications/<int:pk>/actions/<str:name>/",
+        om_views.application_action,
+        name="om_action",
+    ),
     path("projects/<int:pk>/", views.project_funding, name="project"),
     path("projects/<int:pk>/list/", views.project_list_in_budget, name="list_in_budget"),
     path("projects/<int:pk>/contracts/", views.contract_create, name="contract_create"),

@@ -49,6 +49,9 @@ def overview(request):
             "funds": selectors.funds_overview(jurisdiction_id=user.jurisdiction_id, year=year)
             if pool
             else [],
+            "released": selectors.released_lines(jurisdiction_id=user.jurisdiction_id)
+            if pool
+            else [],
             "awaiting": paginate(request, selectors.projects_awaiting_funding(user=user)),
             "query": page_query(request),
             "can_manage": can_manage_fund(user, user.jurisdiction_id),

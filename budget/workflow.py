@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from core.workflow import Lifecycle, available_transitions, by_predicate, guard
 
 from . import permissions as can
+from .om_workflow import LIFECYCLE as OM_LIFECYCLE  # noqa: F401  (the app's other lifecycle)
 
 
 class State(models.TextChoices):
@@ -31,6 +32,8 @@ COMMITTED_STATES = [S.APPROVED, S.PAID]
 # States waiting for the office or finance.
 PENDING_STATES = [S.SUBMITTED, S.VERIFIED]
 EDITABLE_STATES = [S.DRAFT, S.RETURNED]
+# Requests a project's termination closes: everything not paid nor already refused.
+OPEN_STATES = [S.DRAFT, S.RETURNED, S.SUBMITTED, S.VERIFIED, S.APPROVED]
 STATE_BADGES = {
     S.DRAFT: "secondary",
     S.SUBMITTED: "info",
@@ -73,6 +76,13 @@ def within_r10_locked(disbursement, by, context):
     from .rules import r10_refusal
 
     return r10_refusal(disbursement, lock=True)
+
+
+@guard("项目已终止")
+def project_terminated(disbursement, by, context):
+    if disbursement.project.status != "terminated":
+        return "只有项目终止时才能关闭未支付的拨付申请"
+    return None
 
 
 class DisbursementWorkflow(ConcurrentTransitionMixin, models.Model):
@@ -141,7 +151,22 @@ class DisbursementWorkflow(ConcurrentTransitionMixin, models.Model):
     def reject(self):
         pass
 
+    @transition(
+        status,
+        source=OPEN_STATES,
+        target=S.REJECTED,
+        permission=by_predicate(can.can_close_disbursement),
+        custom={
+            "label": "因项目终止关闭",
+            "reason": True,
+            "guards": [project_terminated],
+            "system": True,  # fired by the termination, never a button
+        },
+    )
+    def close(self):
+        pass
+
 
 def available_actions(user, disbursement):
     """Transitions the user may fire now: the buttons, from the table the server checks."""
-    return available_transitions(user, disbursement)
+    return [t for t in available_transitions(user, disbursement) if not t.custom.get("system")]

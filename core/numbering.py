@@ -17,6 +17,8 @@ KINDS = {
     "review_report": "审评",
     "meeting_minutes": "联审纪",
     "approval_notice": "审批复",
+    "acceptance_opinion": "验收",
+    "evaluation_report": "后评",
 }
 MISSING_ABBREVIATION = "行政区划未配置发文字号简称，无法编号"
 

@@ -296,12 +296,31 @@ def project_resume(*, project, by, comment: str = "") -> Project:
         "resume",
         by=by,
         comment=comment,
-        after=lambda p: setattr(p, "suspended_from", ""),
+        after=_clear_suspension,
     )
 
 
+def _clear_suspension(project):
+    project.suspended_from, project.suspended_at = "", None
+
+
+# What terminating a project does besides the transition, registered by higher apps from their
+# ready() (budget: close unpaid disbursements, release the unpaid remainder of the budget
+# lines). Each runs as ``effect(project, by=..., reason=...)`` inside the termination's
+# transaction, on the locked, terminated project.
+TERMINATION_EFFECTS = []
+
+
+def termination_effect(effect):
+    TERMINATION_EFFECTS.append(effect)
+    return effect
+
+
 def project_terminate(*, project, by, reason: str) -> Project:
-    project = _fire(PROJECT, project, "terminate", by=by, comment=reason)
+    with transaction.atomic():
+        project = _fire(PROJECT, project, "terminate", by=by, comment=reason)
+        for effect in TERMINATION_EFFECTS:
+            effect(project, by=by, reason=reason.strip())
     notify(
         users=department_users(project, Role.DEPT_OFFICER, Role.DEPT_HEAD),
         text=f"项目已终止：{project.name}",

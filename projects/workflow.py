@@ -149,6 +149,9 @@ acceptance_decision = GuardHook(
     "acceptance_decision",
     "验收意见（发改、工信、财政）齐全、专家验收评审结束，整改决定须列明问题（验收登记）",
 )
+evaluation_scored = GuardHook(
+    "evaluation_scored", "后评价专家评分已结束并得出评价得分和等级（评审登记）"
+)
 
 
 def _resume_target(project):
@@ -158,6 +161,7 @@ def _resume_target(project):
 class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
     status = FSMField("状态", max_length=24, default=S.DRAFT, choices=S.choices, protected=True)
     suspended_from = models.CharField("暂停前状态", max_length=24, blank=True, choices=S.choices)
+    suspended_at = models.DateTimeField("暂停时间", null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -312,7 +316,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.EVALUATING,
         target=S.EVALUATED,
         permission=by_predicate(can.can_decide_project),
-        custom={"label": "完成后评价"},
+        custom={"label": "完成后评价", "guards": [evaluation_scored]},
     )
     def complete_evaluation(self):
         pass
@@ -327,6 +331,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def suspend(self):
         self.suspended_from = self.status
+        self.suspended_at = timezone.now()
 
     @transition(
         status,
@@ -347,6 +352,7 @@ class ProjectWorkflow(ConcurrentTransitionMixin, models.Model):
     )
     def terminate(self):
         self.suspended_from = ""
+        self.suspended_at = None
 
 
 def available_actions(user, project):

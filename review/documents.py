@@ -13,6 +13,7 @@ from django.utils import timezone
 from core import numbering
 from core.models import Organisation
 
+from . import evaluation as ev
 from . import selectors
 from .models import Opinion, Outcome, Vote
 from .permissions import can_see_reviewer_identities
@@ -209,3 +210,43 @@ def deployment_condition(project) -> str:
     if (project.protection_level or 0) >= 3 or project.invest_crypto:
         parts.append("同步开展商用密码应用建设和密码应用安全性评估")
     return "，".join(parts) + "。"
+
+
+def evaluation_report(item, user) -> Document:
+    """后评价报告: the facts (acceptance, window, investment and its use, data sharing), the
+    criteria and the panel's score, the grade and the office's conclusion."""
+    review = item.review
+    panel = selectors.panel_for(review)
+    flag, facts = ev.evaluation_state(item.project)
+    project = item.project
+    completed_on = timezone.localdate(item.completed_at) if item.completed_at else None
+    number = _number(
+        "evaluation_report",
+        project.jurisdiction,
+        completed_on.year if completed_on else None,
+        item,
+        item.completed_at is not None,
+    )
+    title = f"{project_title(project.name)}后评价报告"
+    content = _pdf(
+        "review/pdf/evaluation_report.html",
+        {
+            "item": item,
+            "project": item.project,
+            "review": review,
+            "number": number or UNNUMBERED,
+            "title": title,
+            "issuer": issuing_body(project.jurisdiction),
+            "facts": facts,
+            "flag_label": ev.Due.LABELS[flag],
+            "record_facts": ev.record_facts(item.project),
+            "criteria": selectors.criteria_for(
+                jurisdiction_id=item.project.jurisdiction_id, occasion=review.occasion
+            ),
+            "panel": panel,
+            "members": selectors.panel_members(panel, user) if panel else [],
+            "identities": can_see_reviewer_identities(user, item.project),
+            "bands": ev.GRADE_BANDS,
+        },
+    )
+    return Document(content, number, title)

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from core.models import Jurisdiction, Organisation, ReviewFunction
 
+from .evaluation_models import Grade, PostEvaluation  # noqa: F401  (re-exported)
 from .panel_models import Expert, Panel, PanelMember, Score  # noqa: F401  (re-exported)
 from .register_models import (  # noqa: F401  (re-exported)
     InformationSystem,
@@ -381,6 +382,15 @@ DEFAULT_CRITERIA = [
     ("reuse", "共享复用", Decimal("10")),
     ("security", "安全保障", Decimal("15")),
 ]
+# Post-evaluation (SPEC §4; 实用性、实战性、实效性 from 001:157, data sharing from 004:79, cost
+# against the approved amount): the default when a jurisdiction has configured none.
+DEFAULT_POST_EVALUATION_CRITERIA = [
+    ("practicality", "实用性", Decimal("25")),
+    ("combat_ready", "实战性", Decimal("20")),
+    ("effectiveness", "实效性", Decimal("25")),
+    ("data_sharing", "数据共享成效", Decimal("15")),
+    ("cost", "投资控制（实际投入与核定投资）", Decimal("15")),
+]
 # The approval occasion's default set (004:97-99, 000:97): 网信, 工信, 发改, 财政 always, 密码
 # when the system needs it; a jurisdiction may configure its own set.
 DEFAULT_REQUIREMENTS = [
@@ -408,8 +418,11 @@ ACCEPTANCE_REQUIREMENTS = [
 DEFAULT_CRITERIA_FOR = {
     Occasion.APPROVAL: DEFAULT_CRITERIA,
     Occasion.ACCEPTANCE: ACCEPTANCE_CRITERIA,
+    Occasion.POST_EVALUATION: DEFAULT_POST_EVALUATION_CRITERIA,
 }
 DEFAULT_REQUIREMENTS_FOR = {
     Occasion.APPROVAL: DEFAULT_REQUIREMENTS,
     Occasion.ACCEPTANCE: ACCEPTANCE_REQUIREMENTS,
+    # Post-evaluation is scored by the expert panel; written opinions only where configured.
+    Occasion.POST_EVALUATION: [],
 }

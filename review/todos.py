@@ -4,7 +4,7 @@ page it links to, from the same selector."""
 from core.models import Role
 from core.todo import TodoItem, todo_provider
 
-from . import pages, selectors
+from . import evaluation, pages, selectors
 
 
 @todo_provider
@@ -28,4 +28,10 @@ def review_todos(user):
         ):
             count = pages.reviews_in_progress(jurisdiction_id=user.jurisdiction_id, todo=todo)
             items.append(TodoItem(label, count.count(), f"/review/?todo={todo}", icon))
+        counts, url = evaluation.todo_counts(user), "/review/evaluations/?flag="
+        for key, label in (
+            (evaluation.TO_START, "已到期待启动的后评价"),
+            (evaluation.IN_PROGRESS, "进行中的后评价"),
+        ):
+            items.append(TodoItem(label, counts[key], url + key, "bi-clipboard-data"))
     return items

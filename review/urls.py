@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import meetings, panel, reports, reviews, systems
+from .views import evaluation, meetings, panel, reports, reviews, systems
 
 app_name = "review"
 
@@ -31,6 +31,17 @@ urlpatterns = [
     ),
     path("seats/<int:member_id>/score/", panel.score, name="score"),
     path("seats/<int:member_id>/replace/", panel.panel_replace, name="panel_replace"),
+    path("evaluations/", evaluation.evaluations, name="evaluations"),
+    path(
+        "evaluations/start/<int:project_id>/",
+        evaluation.evaluation_start,
+        name="evaluation_start",
+    ),
+    path("evaluations/<int:pk>/", evaluation.evaluation, name="evaluation"),
+    path(
+        "evaluations/<int:pk>/complete/", evaluation.evaluation_complete, name="evaluation_complete"
+    ),
+    path("evaluations/<int:pk>/report.pdf", evaluation.evaluation_pdf, name="evaluation_pdf"),
     path("<int:pk>/", reviews.detail, name="detail"),
     path("<int:pk>/panel/draw/", panel.panel_draw, name="panel_draw"),
     path("<int:pk>/panel/close/", panel.panel_close, name="panel_close"),

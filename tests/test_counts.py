@@ -26,10 +26,12 @@ def _rows_behind(client, url) -> int:
     response = client.get(url)
     assert response.status_code == 200, url
     context, name = response.context, resolve(url.split("?")[0]).view_name
-    if name in ("projects:ledger", "budget:disbursements"):
+    if name in ("projects:ledger", "budget:disbursements", "review:evaluations"):
         return context["page"].paginator.count
     if name == "review:index":
         return len(context["reviews"])
+    if name == "budget:om_rounds":
+        return len(context["applications"])
     if name == "review:votes":
         return sum(1 for _, vote in context["rows"] if vote is None)
     if name == "acceptance:register":

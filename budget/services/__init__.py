@@ -19,6 +19,8 @@ from .disbursements import (
     disbursement_verify,
 )
 from .funds import budget_line_add, fund_set, list_in_budget
+from .om import om_apply, om_deny, om_grant, om_round_create, om_submit, om_withdraw
+from .termination import disbursement_close
 
 __all__ = [
     "ACTION_SERVICES",
@@ -26,6 +28,7 @@ __all__ = [
     "budget_line_add",
     "contract_record",
     "disbursement_approve",
+    "disbursement_close",
     "disbursement_create",
     "disbursement_pay",
     "disbursement_reject",
@@ -35,5 +38,11 @@ __all__ = [
     "disbursement_verify",
     "fund_set",
     "list_in_budget",
+    "om_apply",
+    "om_deny",
+    "om_grant",
+    "om_round_create",
+    "om_submit",
+    "om_withdraw",
     "project_start_construction",
 ]

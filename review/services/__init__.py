@@ -2,6 +2,7 @@
 the expert panel, the committee meeting and votes, and the decision."""
 
 from .decision import review_decide
+from .evaluation import evaluation_complete, evaluation_start
 from .meeting import agenda_add, attendance_set, item_close, meeting_create, vote_cast
 from .opinions import opinion_sign
 from .panel import eligible_experts, panel_close, panel_draw, panel_replace, score_submit
@@ -11,6 +12,8 @@ __all__ = [
     "agenda_add",
     "attendance_set",
     "eligible_experts",
+    "evaluation_complete",
+    "evaluation_start",
     "item_close",
     "meeting_create",
     "opinion_sign",

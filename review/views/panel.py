@@ -12,8 +12,15 @@ from core.paging import page_query, paginate
 
 from .. import selectors, services
 from ..forms import score_form
-from ..models import PanelMember
+from ..models import Occasion, PanelMember
 from .access import own_seat, visible_review
+
+
+def _back(review):
+    """The page a panel action returns to: the post-evaluation's page or the review's."""
+    if review.occasion == Occasion.POST_EVALUATION:
+        return redirect("review:evaluation", pk=review.evaluation.pk)
+    return redirect("review:detail", pk=review.pk)
 
 
 @login_required
@@ -24,13 +31,13 @@ def panel_draw(request, pk):
     size = int(raw) if raw.isdigit() and 1 <= int(raw) <= 15 else None
     if size is None:
         messages.error(request, "专家组人数须为1至15之间的整数")
-        return redirect("review:detail", pk=pk)
+        return _back(review)
     attempt(
         request,
         lambda: services.panel_draw(review=review, size=size, by=request.user),
         "已随机抽取专家组",
     )
-    return redirect("review:detail", pk=pk)
+    return _back(review)
 
 
 @login_required
@@ -47,7 +54,7 @@ def panel_replace(request, member_id):
         ),
         "已替换专家",
     )
-    return redirect("review:detail", pk=review.pk)
+    return _back(review)
 
 
 @login_required
@@ -58,7 +65,7 @@ def panel_close(request, pk):
     if panel is None:
         raise Http404
     attempt(request, lambda: services.panel_close(panel=panel, by=request.user), "专家评审已结束")
-    return redirect("review:detail", pk=pk)
+    return _back(review)
 
 
 SEAT_PAGE = "seat_page"

@@ -115,6 +115,7 @@ def test_each_action_is_fired_by_exactly_one_service():
         "projects.Project",
         "budget.Disbursement",
         "acceptance.RectificationItem",
+        "budget.OmApplication",
     }
     firings = _firings()
     declared = {(model, a) for model, lc in lifecycles.items() for a in _declared_actions(lc)}

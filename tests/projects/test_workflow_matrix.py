@@ -135,6 +135,7 @@ TABLE_ONLY = {"approve", "reject", "send_back", "list_in_budget", "accept", "req
 GUARD_REFUSAL = {
     "start_construction": "开工建设前须登记采购合同",
     "request_acceptance": "R8 验收清单不完整，不能申请验收：",
+    "complete_evaluation": "该项目没有进行中的后评价",  # the panel's score: review's services
 }
 
 

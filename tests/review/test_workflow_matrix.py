@@ -254,6 +254,8 @@ def test_the_table_covers_every_action_in_every_state():
     assert all(set(row) == set(ACTIONS) for row in FOR_ACTOR.values())
     assert {name for name in services.__all__} - set(ACTIONS) == {
         "eligible_experts",  # a query, not an action
+        "evaluation_complete",  # complete_evaluation: a project transition (projects matrix)
+        "evaluation_start",  # start_evaluation: likewise; both in test_post_evaluation.py
         "meeting_create",  # no state: test_stateless_actions_are_the_offices
         "review_accept",  # accept_for_review: a project transition (projects matrix)
         "review_open",  # fired by review_accept

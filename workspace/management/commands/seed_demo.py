@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from acceptance import demo as acceptance_demo
+from budget import operations_demo
 from core.models import Organisation
 from projects import demo as projects_demo
 from review import demo as review_demo
@@ -31,10 +32,20 @@ class Command(BaseCommand):
         created = demo.seed()  # each dated step commits on its own (notifications on commit)
         systems_demo.seed()
         accepted = acceptance_demo.seed()
+        later = operations_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目（湘潭市、海州区）")
         )
         self.stdout.write(self.style.SUCCESS(f"验收演示：{accepted} 个项目申请验收、整改或通过"))
+        if later:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "后评价与运维演示：后评价 {evaluated} 个，运维经费安排 {granted} 个、"
+                    "不予安排 {denied} 个，暂停 {suspended} 个，终止 {terminated} 个".format(
+                        **later
+                    )
+                )
+            )
         self.stdout.write(f"演示账号（密码均为 {projects_demo.DEMO_PASSWORD}）：")
         orgs = dict(Organisation.objects.values_list("code", "short_name"))
         names = {code: label for code, label in _role_names()}
