@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("review/", include("review.urls")),
     path("budget/", include("budget.urls")),
+    path("kpi/", include("kpi.urls")),
     path("", include("core.urls")),
     path("", include("workspace.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Dataset step for monthly returns (filled below)."""
