@@ -265,7 +265,7 @@ class ProgressReturn(ReturnWorkflow):
 
     def snapshot(self) -> dict:
         data = {f: getattr(self, f) for f in self.EDITABLE_FIELDS}
-        data["cumulative_paid"] = str(self.cumulative_paid)
+        data["cumulative_paid"] = f"{Decimal(self.cumulative_paid):.2f}"
         return data
 
 
@@ -332,7 +332,7 @@ class DispatchNote(NoteWorkflow):
         settings.AUTH_USER_MODEL, verbose_name="下发人", on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField("下发时间", default=timezone.now)
-    answer = models.TextField("落实情况", blank=True)
+    reply = models.TextField("落实情况", blank=True)
     evidence_name = models.CharField("佐证材料", max_length=200, blank=True)
     evidence_file = models.FileField("佐证文件", upload_to="dispatch/", blank=True)
     evidence_sha256 = models.CharField(max_length=64, blank=True)

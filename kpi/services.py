@@ -473,7 +473,7 @@ def note_answer(*, note, by, answer, evidence=None) -> DispatchNote:
 
     def after(locked):
         now = timezone.now()
-        locked.answer, locked.answered_at, locked.answered_by = answer, now, by
+        locked.reply, locked.answered_at, locked.answered_by = answer, now, by
         locked.first_answered_on = locked.first_answered_on or timezone.localdate(now)
         if stored:
             locked.evidence_file.save(stored[0], evidence, save=False)
