@@ -17,7 +17,15 @@ from .conftest import FILLED, at
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["dept_officer", "dept_head", "other_dept_officer", "office", "leader", "auditor", "finance"]
+ROLES = [
+    "dept_officer",
+    "dept_head",
+    "other_dept_officer",
+    "office",
+    "leader",
+    "auditor",
+    "finance",
+]
 RETURN_ACTIONS = ["submit", "confirm", "accept", "return_", "reopen"]
 RETURN_TARGET = {
     "submit": "awaiting_head",
@@ -96,7 +104,13 @@ def test_every_return_cell(dispatch, state):
     with time_machine.travel(NOW, tick=False):
         ret = return_in(dispatch, state)
         mismatches = _cells(
-            ret, users, RETURN_ALLOWED, RETURN_ACTIONS, services.RETURN_ACTIONS, RETURN_TARGET, state
+            ret,
+            users,
+            RETURN_ALLOWED,
+            RETURN_ACTIONS,
+            services.RETURN_ACTIONS,
+            RETURN_TARGET,
+            state,
         )
     assert not mismatches, "\n".join(mismatches)
 
@@ -112,7 +126,9 @@ def test_without_head_confirmation_a_submission_goes_to_the_office(dispatch):
 def test_an_incomplete_return_cannot_be_filed(dispatch):
     ret = ProgressReturn.objects.get(period=dispatch.period, kind="project")
     with time_machine.travel(NOW, tick=False):
-        with pytest.raises(WorkflowError, match="月报未填写完整：计划进度（%）、实际进度（%）、下月计划"):
+        with pytest.raises(
+            WorkflowError, match="月报未填写完整：计划进度（%）、实际进度（%）、下月计划"
+        ):
             services.return_submit(ret=ret, by=dispatch.officer)
 
 
@@ -120,24 +136,36 @@ def test_accepted_is_locked_and_reopening_makes_a_new_version_showing_the_change
     with time_machine.travel(NOW, tick=False):
         ret = return_in(dispatch, "accepted")
         with pytest.raises(WorkflowError, match="不能修改"):
-            services.return_save(ret=ret, by=dispatch.officer, data={**FILLED, "actual_progress": "90"})
+            services.return_save(
+                ret=ret, by=dispatch.officer, data={**FILLED, "actual_progress": "90"}
+            )
         assert services.return_changes(ret) == []
         ret = services.return_reopen(ret=ret, by=dispatch.office, reason="实际进度填报有误")
         assert ret.version == 2
-        ret = services.return_save(ret=ret, by=dispatch.officer, data={**FILLED, "actual_progress": "50"})
+        ret = services.return_save(
+            ret=ret, by=dispatch.officer, data={**FILLED, "actual_progress": "50"}
+        )
         assert services.return_changes(ret) == [("实际进度（%）", 45, 50)]
         ret = services.return_submit(ret=ret, by=dispatch.officer)
         ret = services.return_confirm(ret=ret, by=dispatch.head)
         ret = services.return_accept(ret=ret, by=dispatch.office)
-    assert [(v.version, v.content["actual_progress"]) for v in ret.versions.all()] == [(1, 45), (2, 50)]
+    assert [(v.version, v.content["actual_progress"]) for v in ret.versions.all()] == [
+        (1, 45),
+        (2, 50),
+    ]
     actions = list(
         AuditEvent.objects.filter(subject_type="progressreturn", subject_id=ret.pk).values_list(
             "action", flat=True
         )
     )
     assert actions == [
-        "return_submit", "return_confirm", "return_accept", "return_reopen",
-        "return_submit", "return_confirm", "return_accept",
+        "return_submit",
+        "return_confirm",
+        "return_accept",
+        "return_reopen",
+        "return_submit",
+        "return_confirm",
+        "return_accept",
     ]
     assert ret.received_at == NOW and ret.late_days == 0
 
@@ -197,7 +225,11 @@ def test_note_counts_open_overdue_and_closed_on_time(dispatch):
 
         (row,) = DispatchNote.objects.counts_by_department(timezone.localdate())
     assert (row["issued"], row["open"], row["overdue"], row["closed"], row["closed_on_time"]) == (
-        4, 2, 1, 2, 1,
+        4,
+        2,
+        1,
+        2,
+        1,
     )
     assert closed.status == "closed"
     events = AuditEvent.objects.filter(subject_type="dispatchnote").values_list("action", flat=True)
