@@ -30,7 +30,9 @@ def test_the_filing_screen_saves_as_you_go(client, dispatch):
     with time_machine.travel(NOW, tick=False):
         page = client.get(reverse("kpi:file"))
         assert page.status_code == 200 and "统一政务云基础设施扩容" in page.content.decode()
-        saved = client.post(reverse("kpi:return_save", args=[ret.pk]), FILLED, HTTP_HX_REQUEST="true")
+        saved = client.post(
+            reverse("kpi:return_save", args=[ret.pk]), FILLED, HTTP_HX_REQUEST="true"
+        )
         assert "已保存" in saved.content.decode()
         refused = client.post(
             reverse("kpi:return_save", args=[ret.pk]), {**FILLED, "actual_progress": "150"}
@@ -48,15 +50,23 @@ def test_departments_see_only_their_own(client, dispatch):
     ret = ProgressReturn.objects.get(period=dispatch.period, kind="project")
     with time_machine.travel(NOW, tick=False):
         note = services.note_issue(
-            by=dispatch.office, department=dispatch.department, project=dispatch.project,
-            instruction="请加快进度", deadline=dt.date(2026, 4, 30),
+            by=dispatch.office,
+            department=dispatch.department,
+            project=dispatch.project,
+            instruction="请加快进度",
+            deadline=dt.date(2026, 4, 30),
         )
     _login(client, dispatch.other_officer)
     for name, pk in (("kpi:return", ret.pk), ("kpi:note", note.pk)):
         assert client.get(reverse(name, args=[pk])).status_code == 404
     assert client.post(reverse("kpi:return_save", args=[ret.pk]), FILLED).status_code == 404
     assert client.post(reverse("kpi:return_action", args=[ret.pk, "submit"])).status_code == 404
-    assert client.post(reverse("kpi:note_action", args=[note.pk, "answer"]), {"answer": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("kpi:note_action", args=[note.pk, "answer"]), {"answer": "x"}
+        ).status_code
+        == 404
+    )
     assert "统一政务云" not in client.get(reverse("kpi:file")).content.decode()
     assert "请加快进度" not in client.get(reverse("kpi:notes")).content.decode()
     page = client.get(reverse("kpi:check"))
@@ -83,8 +93,13 @@ def _more_projects(actors, n):
         building_project(actors, name=f"扩建项目{i}", approved="200000", contract="200000")
 
 
-PAGES = [("office", "kpi:check"), ("office", "kpi:projects"), ("office", "kpi:notes"),
-         ("officer", "kpi:file"), ("leader", "kpi:check")]
+PAGES = [
+    ("office", "kpi:check"),
+    ("office", "kpi:projects"),
+    ("office", "kpi:notes"),
+    ("officer", "kpi:file"),
+    ("leader", "kpi:check"),
+]
 # Pinned: the page's own reads plus the navigation's to-do counts of every app.
 MAX_QUERIES = 24
 
