@@ -51,10 +51,11 @@ def lateness(received_at: dt.datetime, due_at: dt.datetime) -> int:
 
 def owed_subjects(jurisdiction, year):
     """The set a period opened now owes: projects being built (a suspended or terminated one
-    owes none) and the year's annual tasks that have a lead unit."""
+    owes none) and the year's annual tasks led by a department (SPEC §2: departments file
+    returns; the office reports its own tasks in the dispatch meeting)."""
     projects = Project.objects.filter(jurisdiction=jurisdiction, status__in=BUILDING_STATES)
     tasks = AnnualPlanItem.objects.filter(
-        plan__jurisdiction=jurisdiction, plan__year=year, lead__isnull=False
+        plan__jurisdiction=jurisdiction, plan__year=year, lead__kind="department"
     )
     return projects.values_list("pk", "department_id"), tasks.values_list("pk", "lead_id")
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from budget import demo as budget_demo
+from kpi import demo as kpi_demo
 from projects import demo
 from review import demo as review_demo
 
@@ -35,10 +36,12 @@ class Command(BaseCommand):
                 created = demo.seed()
             reviewed = review_demo.seed(start=start)
             funded = budget_demo.seed()
+            returns = kpi_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目，推进评审 {reviewed} 个")
         )
         self.stdout.write(self.style.SUCCESS(f"资金演示：{funded} 个项目批复、列入预算或拨付"))
+        self.stdout.write(self.style.SUCCESS(f"月调度演示：近 12 个月报送 {returns} 份月报"))
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
         for username, full_name, org, roles in demo.USERS:
             self.stdout.write(f"  {username:<10} {full_name}  {org}  {','.join(roles)}")
