@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengwu
 DEBIAN_PACKAGES := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help setup system-packages run test lint layers fmt check-django test-sqlite test-postgres deploy-check graph bench
+.PHONY: help setup system-packages run test lint layers fmt check-django test-sqlite test-postgres deploy-check graph bench bench-demo loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -66,14 +66,30 @@ deploy-check: setup ## manage.py check --deploy under production settings
 graph: setup ## Print the project and disbursement lifecycles as Graphviz dot
 	$(BIN)/python manage.py graph_transitions projects budget
 
-BENCH_DB := $(subst /zhengwu,/zhengwu_bench,$(PG_URL))
-BENCH_SIMILARITY_DB := $(subst /zhengwu,/zhengwu_bench_similarity,$(PG_URL))
+# Benchmark and load test (SPEC §9): each scale's dataset lives in its own PostgreSQL database,
+# generated once and reused. The audit key is fixed so chains verify across runs, and real
+# (non-development) keys let gunicorn start with DEBUG off; neither is for production.
+BENCH_SCALE ?= province
+BENCH_RUNS ?= 15
+BENCH_URL = $(subst /zhengwu,/zhengwu_bench_$(1),$(PG_URL))
+BENCH_ENV := AUDIT_HMAC_KEY=zhengwu-benchmark-audit-key-not-for-production-use \
+  DJANGO_SECRET_KEY=zhengwu-benchmark-secret-key-not-for-production-use
 
-bench: setup ## PostgreSQL: ledger/detail at 60k projects, R7 over 6k/60k, audited writes/s (1, 4, 16 writers)
-	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/createdb.py
-	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate -v0
-	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/ledger.py
-	DATABASE_URL=$(BENCH_SIMILARITY_DB) $(BIN)/python bench/createdb.py
-	DATABASE_URL=$(BENCH_SIMILARITY_DB) $(BIN)/python manage.py migrate -v0
-	DATABASE_URL=$(BENCH_SIMILARITY_DB) $(BIN)/python bench/similarity.py
-	DATABASE_URL=$(BENCH_DB) $(BIN)/python bench/audit_throughput.py
+bench: setup ## Generate the $(BENCH_SCALE) dataset once (BENCH_SCALE=city|province), then bench every page against its floor into bench.json
+	$(BENCH_ENV) $(BIN)/python manage.py generate_dataset --if-missing --scale $(BENCH_SCALE) \
+	  --database-url $(call BENCH_URL,$(BENCH_SCALE))
+	$(BENCH_ENV) $(BIN)/python manage.py bench --database-url $(call BENCH_URL,$(BENCH_SCALE)) \
+	  --runs $(BENCH_RUNS) --output bench.json
+
+loadtest: setup ## gunicorn + locust on loopback against the city dataset for 3 minutes: requests/s, p95, errors, worker memory
+	$(BENCH_ENV) $(BIN)/python manage.py generate_dataset --if-missing --scale city \
+	  --database-url $(call BENCH_URL,city)
+	$(BENCH_ENV) $(BIN)/python manage.py loadtest --database-url $(call BENCH_URL,city) \
+	  --output loadtest.json
+
+bench-demo: setup ## The benchmark at demo scale in a fresh SQLite file (CI: proves it works; not timed)
+	mkdir -p var && rm -f var/bench-demo.sqlite3
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-demo.sqlite3 $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-demo.sqlite3 $(BIN)/python manage.py generate_dataset --scale demo
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-demo.sqlite3 $(BIN)/python manage.py bench \
+	  --runs 1 --export-runs 1 --output var/bench-demo.json

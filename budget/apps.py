@@ -8,4 +8,4 @@ class BudgetConfig(AppConfig):
     def ready(self):
         # They register themselves: the page link, to-do providers, and the lifecycle guards
         # budget checks (budget_allocated, contract_signed).
-        from . import links, rules, todos  # noqa: F401
+        from . import dataset, links, rules, todos  # noqa: F401

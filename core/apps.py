@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
         from . import (
             checks,  # noqa: F401  (registers the deploy checks)
+            dataset,  # noqa: F401  (registers its dataset steps and checks)
             login,
         )
 

@@ -6,4 +6,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目"
 
     def ready(self):
-        from . import links, todos  # noqa: F401  (register notification links and to-dos)
+        from . import dataset, links, todos  # noqa: F401  (links, to-dos, dataset steps)

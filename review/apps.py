@@ -9,7 +9,7 @@ class ReviewConfig(AppConfig):
         """Plug review into the lifecycle through the registries of the apps below it."""
         from projects.services import register_action_service
 
-        from . import disclosure, links, rules, todos, visibility  # noqa: F401  (registries)
+        from . import dataset, disclosure, links, rules, todos, visibility  # noqa: F401
         from .services import review_accept
 
         register_action_service(
