@@ -357,15 +357,19 @@ def returns_import(*, by, upload, received_at=None) -> list[ProgressReturn]:
         raise ImportRejected(result)
     wanted = {ret.pk: values for ret, values in result.rows}
     with transaction.atomic():
-        locked = list(
-            ProgressReturn.objects.select_for_update(of=("self",))
-            .select_related("period", "project", "plan_item")
+        # Lock the rows read while checking and refuse if any moved on meanwhile.
+        states = dict(
+            ProgressReturn.objects.select_for_update()
             .filter(pk__in=wanted)
             .order_by("pk")
+            .values_list("pk", "status")
         )
+        locked = [ret for ret, _values in result.rows]
+        if any(states.get(r.pk) != r.status for r in locked):
+            raise WorkflowError("导入期间有月报被他人修改或报送，请重新下载模板后再导入")
         events = [_import_one(r, wanted[r.pk], by, received_at, transition_meta) for r in locked]
         refresh_paid(locked)
-        ProgressReturn.objects.bulk_update(locked, IMPORT_FIELDS, batch_size=1000)
+        _write_rows(locked, IMPORT_FIELDS)
         from core.audit import audit_record_many
 
         period = result.period
@@ -380,6 +384,31 @@ def returns_import(*, by, upload, received_at=None) -> list[ProgressReturn]:
             data={"period": period.key, "returns": sorted(wanted), "file": upload.name},
         )
     return locked
+
+
+CONVERTED = {"DateTimeField", "DecimalField"}
+
+
+def _write_rows(rows, fields) -> None:
+    """One parameterised UPDATE per row, sent as a batch (``bulk_update``'s CASE expressions
+    grow quadratically with thousands of rows)."""
+    from django.db import connection
+
+    model = ProgressReturn._meta
+    columns = [model.get_field(f) for f in fields]
+    assignments = ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
+    sql = f"UPDATE {model.db_table} SET {assignments} WHERE id = %s"
+    # Only datetimes and decimals need the backend's conversion (SQLite stores naive UTC).
+    prep = [
+        (c.attname, c.get_db_prep_save if c.get_internal_type() in CONVERTED else None)
+        for c in columns
+    ]
+    params = [
+        [f(getattr(r, name), connection) if f else getattr(r, name) for name, f in prep] + [r.pk]
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _import_one(ret, values, by, received_at, transition_meta):

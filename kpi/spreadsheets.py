@@ -196,10 +196,11 @@ def _read(wb, by, content) -> ReadResult:
     result = ReadResult(content=content)
     result.period = _period(wb, by)
     raw = []
-    for number, values in enumerate(ws.iter_rows(max_col=len(COLUMNS)), start=1):
+    # Values only (no cell objects): a formula reads as its "=…" text and is refused.
+    for number, values in enumerate(ws.iter_rows(max_col=len(COLUMNS), values_only=True), start=1):
         if number > MAX_ROWS + 1:
             raise WorkflowError(TOO_MANY_ROWS)
-        cells = [(c.value, getattr(c, "data_type", "n")) for c in values]
+        cells = [(v, "n") for v in values]
         cells += [(None, "n")] * (len(COLUMNS) - len(cells))
         if number == 1:
             if [str(v or "").strip() for v, _t in cells] != HEADERS:
