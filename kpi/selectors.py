@@ -104,6 +104,8 @@ def notes_for(*, user, status=None, department=None):
     rows = DispatchNote.objects.visible_to(user).for_list()
     if status == "overdue":
         rows = rows.exclude(status="closed").filter(deadline__lt=timezone.localdate())
+    elif status == "open":  # 待答复, as the department's to-do counts it: also sent back
+        rows = rows.filter(status__in=["open", "sent_back"])
     elif status:
         rows = rows.filter(status=status)
     if department:
