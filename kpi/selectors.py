@@ -54,8 +54,11 @@ CHECK_FILTERS = {
 
 
 def check_list(*, user, period, department=None, show=None):
-    """The office's check page: returns of the period, filtered, oldest receipt first."""
-    rows = ProgressReturn.objects.visible_to(user).filter(period=period).for_list()
+    """The office's check page: returns of the period (every period when None), filtered,
+    oldest receipt first."""
+    rows = ProgressReturn.objects.visible_to(user).for_list()
+    if period is not None:
+        rows = rows.filter(period=period)
     if department:
         rows = rows.filter(department_id=department)
     if show == "missing":

@@ -162,8 +162,11 @@ def check(request):
     department = int(department) if department.isdigit() else None
     show = request.GET.get("show", "")
     page = None
+    everything = request.GET.get("all") == "1"  # the office's to-do: every period
     if period:
-        rows = selectors.check_list(user=user, period=period, department=department, show=show)
+        rows = selectors.check_list(
+            user=user, period=None if everything else period, department=department, show=show
+        )
         page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -177,10 +180,12 @@ def check(request):
             "page": page,
             "department": department,
             "show": show,
+            "everything": everything,
             "badges": RETURN_BADGES,
             "can_check": user.has_role(Role.OFFICE),
             "can_open": bool(can_manage_periods(user, user.jurisdiction_id)),
-            "query": f"period={period.pk if period else ''}&department={department or ''}&show={show}",
+            "query": f"period={period.pk if period else ''}&department={department or ''}&show={show}"
+            + ("&all=1" if everything else ""),
             "shows": [
                 ("", "全部"),
                 ("submitted", "待审核"),
