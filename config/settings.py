@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 
 def env_bool(name, default=False):
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "review",
     "acceptance",
     "budget",
+    "kpi",
     "workspace",
 ]
 
@@ -197,3 +199,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Monthly dispatch schedules (kpi/tasks.py): open last month's reporting period on the 1st,
+# remind and escalate every morning. Without CELERY_BROKER_URL, cron runs the commands
+# `open_reporting_period` and `send_reminders` instead.
+CELERY_BEAT_SCHEDULE = {
+    "open-reporting-periods": {
+        "task": "kpi.open_reporting_periods",
+        "schedule": crontab(minute=10, hour=0, day_of_month=1),
+    },
+    "send-reminders": {"task": "kpi.send_reminders", "schedule": crontab(minute=0, hour=9)},
+}
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "zhengwu@localhost")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("acceptance/", include("acceptance.urls")),
     path("budget/", include("budget.urls")),
+    path("kpi/", include("kpi.urls")),
     path("", include("core.urls")),
     path("", include("workspace.urls")),
 ]

@@ -40,10 +40,19 @@ def _rows_behind(client, url) -> int:
         return len(context["entries"])
     if name == "review:mine":
         return len(context["tasks"]), len(context["seats"])
+    if name in ("kpi:check", "kpi:notes"):
+        return context["page"].paginator.count
+    if name == "kpi:file":  # returns the officer can still file, and those awaiting the head
+        return {
+            "file": sum(1 for _r, ctx in context["rows"] if ctx["editable"]),
+            "confirm": sum(1 for r, _ctx in context["rows"] if r.status == "awaiting_head"),
+        }
     raise AssertionError(f"no row count for {url}")
 
 
 def _todo_matches(item, rows) -> bool:
+    if isinstance(rows, dict):  # /kpi/file/ holds returns to file and returns to confirm
+        return item.count == rows["confirm" if "确认" in item.label else "file"]
     if isinstance(rows, tuple):  # /review/mine/ holds opinions to give and seats to score
         tasks, seats = rows
         return item.count == (tasks if "意见" in item.label else seats)

@@ -116,6 +116,8 @@ def test_each_action_is_fired_by_exactly_one_service():
         "budget.Disbursement",
         "acceptance.RectificationItem",
         "budget.OmApplication",
+        "kpi.ProgressReturn",
+        "kpi.DispatchNote",
     }
     firings = _firings()
     declared = {(model, a) for model, lc in lifecycles.items() for a in _declared_actions(lc)}

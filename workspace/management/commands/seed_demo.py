@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from acceptance import demo as acceptance_demo
 from budget import operations_demo
 from core.models import Organisation
+from kpi import demo as kpi_demo
 from projects import demo as projects_demo
 from review import demo as review_demo
 from review import systems_demo
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         systems_demo.seed()
         accepted = acceptance_demo.seed()
         later = operations_demo.seed()
+        returns = kpi_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目（湘潭市、海州区）")
         )
@@ -46,6 +48,7 @@ class Command(BaseCommand):
                     )
                 )
             )
+        self.stdout.write(self.style.SUCCESS(f"月调度演示：近 12 个月报送 {returns} 份月报"))
         self.stdout.write(f"演示账号（密码均为 {projects_demo.DEMO_PASSWORD}）：")
         orgs = dict(Organisation.objects.values_list("code", "short_name"))
         names = {code: label for code, label in _role_names()}
