@@ -96,7 +96,10 @@ def budget(ctx):
         rows = []
         for seq, (mname, percent, final) in enumerate(plan, start=1):
             value = (amount * percent / 100).quantize(CENT, ROUND_HALF_UP)
-            rows.append([ids.take(Milestone)[0], contract_id, seq, mname, percent, value, final])
+            trigger = "final" if final else "signing"  # no 初验 records in generated data
+            rows.append(
+                [ids.take(Milestone)[0], contract_id, seq, mname, percent, value, final, trigger]
+            )
         rows[-1][5] += amount - sum(r[5] for r in rows)
         milestones.extend(rows)
         if started:
@@ -120,7 +123,8 @@ def budget(ctx):
                 [(r[0], funds[r[1]], *r[2:]) for r in lines])  # fmt: skip
     bulk_insert(Contract, ("id", "project_id", "name", "vendor", "method", "amount", "signed_on",
                            "created_by_id", "created_at"), contracts)  # fmt: skip
-    bulk_insert(Milestone, ("id", "contract_id", "seq", "name", "percent", "amount", "is_final"),
+    bulk_insert(Milestone, ("id", "contract_id", "seq", "name", "percent", "amount", "is_final",
+                            "trigger"),
                 milestones)  # fmt: skip
     count = _disbursements(ctx, plans, finance, office, labels)
     ctx.log(f"  {j.name}: {len(lines)} 条预算安排，{len(contracts)} 份合同，{count} 笔拨付申请")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Q, Sum
 
 from core.money import money_text
+from core.policy import citations
 from projects.models import DataResource
-from projects.rules import BLOCKING, Rule
 from projects.workflow import State as P
 from review import evaluation as ev
 from review.models import Grade
@@ -28,12 +28,16 @@ def plan_conformity(project):
 
 
 def data_sharing(project):
-    resources = list(project.data_resources.values_list("name", "sharing_mode"))
+    resources = list(project.data_resources.values_list("name", "sharing_mode", "no_share_reason"))
     if not resources:
         return "项目未登记数据资源目录和共享清单"
-    unshared = [name for name, mode in resources if mode == DataResource.SharingMode.NONE]
+    unshared = [
+        name
+        for name, mode, reason in resources
+        if mode == DataResource.SharingMode.NONE and not reason.strip()
+    ]
     if unshared:
-        return f"数据资源“{'、'.join(unshared)}”不予共享，不符合数据共享要求"
+        return f"数据资源“{'、'.join(unshared)}”不予共享且未说明理由，不符合数据共享要求"
     return None
 
 
@@ -47,20 +51,17 @@ def post_evaluation(project):
     return None
 
 
+# (what is checked, the clauses it rests on, the check); the basis is cited per jurisdiction.
 R9_CHECKS = [
-    Rule("R9", "符合数字政府建设规划（纳入年度建设任务清单）", BLOCKING, "004:97", plan_conformity),
-    Rule(
-        "R9",
+    ("符合数字政府建设规划（纳入年度建设任务清单）", ("004:97",), plan_conformity),
+    (
         "符合数据共享要求（数据资源目录、共享清单，以共享为原则）",
-        BLOCKING,
-        "004:79, 004:97",
+        ("004:79", "004:97"),
         data_sharing,
     ),
-    Rule(
-        "R9",
+    (
         "后评价到期的，评价等级合格及以上；逾期未评价的不予安排",
-        BLOCKING,
-        "004:97, 004:99",
+        ("004:97", "004:99"),
         post_evaluation,
     ),
 ]
@@ -87,12 +88,12 @@ class R9Result:
 
 
 def r9_results(project) -> list[R9Result]:
+    code = project.jurisdiction.code
     results = []
-    for check in R9_CHECKS:
-        message = check.check(project)
-        results.append(
-            R9Result(check.title, check.basis_display, message is None, message or "符合")
-        )
+    for title, refs, check in R9_CHECKS:
+        message = check(project)
+        basis = "；".join(str(c) for c in citations(refs, code))
+        results.append(R9Result(title, basis, message is None, message or "符合"))
     return results
 
 

@@ -109,14 +109,24 @@ def build_frame(scale, log=print) -> list[Jurisdiction]:
         User.objects.create_superuser("admin", password=DATASET_PASSWORD, full_name="系统管理员")
     if scale.units == 1:
         code, name, _ = CITIES[0] if scale.name != "demo" else CITIES[1]
-        return [Jurisdiction.objects.create(code=code, name=name, level="city")]
+        return [
+            Jurisdiction.objects.create(
+                code=code, name=name, level="city", doc_abbreviation=name[0]
+            )
+        ]
     province = Jurisdiction.objects.create(
-        code=PROVINCE[0], name=PROVINCE[1], level="province", require_head_confirmation=False
+        code=PROVINCE[0],
+        name=PROVINCE[1],
+        level="province",
+        require_head_confirmation=False,
+        doc_abbreviation=PROVINCE[1][0],
     )
     units = [province]
     for code, name, _ in CITIES[: scale.units - 1]:
         units.append(
-            Jurisdiction.objects.create(code=code, name=name, level="city", parent=province)
+            Jurisdiction.objects.create(
+                code=code, name=name, level="city", parent=province, doc_abbreviation=name[0]
+            )
         )
     return units
 

@@ -273,9 +273,14 @@ def bulk_insert(model, columns, rows, table=None):
     else one executemany. Bypasses ``save()``: the caller supplies every value, timestamps too.
     """
     table = table or model._meta.db_table
-    names = [connection.ops.quote_name(_column(model, c)) for c in columns]
     if not rows:
         return 0
+    extra = _defaults(model, columns)
+    if extra:  # columns a step does not know (added later) get the field's default
+        columns = [*columns, *(name for name, _ in extra)]
+        values = tuple(value for _, value in extra)
+        rows = [tuple(row) + values for row in rows]
+    names = [connection.ops.quote_name(_column(model, c)) for c in columns]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({', '.join(names)}) FROM STDIN"
@@ -295,6 +300,20 @@ def bulk_insert(model, columns, rows, table=None):
                 [tuple(_db_value(v) for v in row) for row in rows],
             )
     return len(rows)
+
+
+def _defaults(model, columns) -> list[tuple[str, object]]:
+    """(name, value) for the NOT NULL fields missing from ``columns`` that have a default."""
+    given = set(columns)
+    missing = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.null or given & {f.name, f.attname, f.column}:
+            continue
+        if f.has_default():
+            missing.append((f.name, f.get_default()))
+        elif f.blank and f.get_internal_type() in ("CharField", "TextField", "SlugField"):
+            missing.append((f.name, ""))
+    return missing
 
 
 def copy_lines(model, columns, lines):

@@ -329,6 +329,7 @@ def projects(ctx):
                  f"围绕“{name}”，统筹利用政务云、政务外网和共性支撑平台，完成需求分析、系统建设、"
                  "数据对接和安全保障，实现跨部门数据共享和业务协同。",
                  *parts.values(), total, approved, level, False, "gov_cloud", "",
+                 "", "extranet", False, False, False, False, "",
                  people["officer"], created, updated,
                  submits[-1].at if submits else None,
                  people["head"] if submits else None,
@@ -361,13 +362,16 @@ def projects(ctx):
             "adhoc_justification", "start_year", "end_year", "plan_item_id", "summary",
             "invest_hardware", "invest_software", "invest_services", "invest_security",
             "invest_crypto", "invest_other", "total_investment", "approved_amount",
-            "protection_level", "classified", "deployment", "own_room_reason", "created_by_id",
+            "protection_level", "classified", "deployment", "own_room_reason",
+            "own_room_interface", "network", *Project.RESTRICTED_FIELDS, "restricted_reason",
+            "created_by_id",
             "created_at", "updated_at", "submitted_at", "head_confirmed_by_id",
             "head_confirmed_at", "received_by_id", "received_at", "last_reason", "version",
             "status", "suspended_from")  # fmt: skip
     bulk_insert(Project, cols, project_rows)
-    bulk_insert(DataResource, ("id", "project_id", "name", "sharing_mode", "consumers"),
-                with_ids(DataResource, resources))  # fmt: skip
+    bulk_insert(DataResource, ("id", "project_id", "name", "sharing_mode", "consumers",
+                               "no_share_reason"),
+                with_ids(DataResource, [(*r, "") for r in resources]))  # fmt: skip
     rows = [(p, kind, ATTACHMENT_PATH, name, len(TINY_PDF), "0" * 64, by, at)
             for p, kind, name, by, at in attachments]  # fmt: skip
     bulk_insert(Attachment, ("id", "project_id", "kind", "file", "original_name", "size",
@@ -375,7 +379,8 @@ def projects(ctx):
                 with_ids(Attachment, rows))  # fmt: skip
     through = Project.common_platforms.through
     bulk_insert(through, ("id", "project_id", "commonplatform_id"), with_ids(through, links))
-    owners = {row[0]: (row[24], row[25]) for row in project_rows}
+    by_at = cols.index("created_by_id"), cols.index("created_at")
+    owners = {row[0]: (row[by_at[0]], row[by_at[1]]) for row in project_rows}
     rows = [(p, rule, text, *owners[p]) for p, rule, text in justifications]
     bulk_insert(Justification, ("id", "project_id", "rule_id", "text", "updated_by_id",
                                 "updated_at"), with_ids(Justification, rows))  # fmt: skip

@@ -9,7 +9,7 @@ from projects.bench import busiest_project, office_user, visible
 from projects.models import Project
 
 from .models import AgendaItem, Meeting, PanelMember, Review
-from .similarity import similar_projects
+from .similarity import check_project
 
 
 def _open_reviews(user, env):
@@ -180,7 +180,7 @@ def _r7(env):
             .first()
         ),
     )
-    similar_projects(project, limit=3)
+    check_project(project, limit=3)
 
 
 bench_case("R7 相似项目查重（每次调用）", group="review", kind=CALL, call=_r7)

@@ -379,11 +379,12 @@ def votes_are_members(scale):
 
 @dataset_check
 def decisions_follow_votes(scale):
-    """A decided review has a closed item with quorum whose result is the decision, and the
+    """A decided approval review (the only occasion with a meeting) has a closed item with quorum whose result is the decision, and the
     votes counted give that result; an approved project's amount is within its request."""
     problems = []
     for pk, decision in _rows("""
-        SELECT r.id, r.decision FROM review_review r WHERE r.status = 'decided' AND NOT EXISTS (
+        SELECT r.id, r.decision FROM review_review r WHERE r.status = 'decided'
+            AND r.occasion = 'approval' AND NOT EXISTS (
             SELECT 1 FROM review_agendaitem i WHERE i.review_id = r.id AND i.quorum_met
             AND i.closed_at IS NOT NULL AND i.result = r.decision) LIMIT 5"""):
         problems.append(f"评审 #{pk} 的决定“{decision}”没有对应的会议表决结果")

@@ -82,7 +82,7 @@ def test_the_pool_is_never_exceeded(om_actors):
     )
     with on_day():
         a = _submitted(actors, project, amount="9000000")
-        with pytest.raises(WorkflowError, match="超出2028年度资金池"):
+        with pytest.raises(WorkflowError, match="超出2028年度专项资金额度"):
             budget.om_grant(application=a, amount=Decimal("6000000"), by=actors.finance)
         with pytest.raises(WorkflowError, match="超过申请金额"):
             budget.om_grant(application=a, amount=Decimal("9000001"), by=actors.finance)
@@ -108,8 +108,8 @@ def test_r9_plan_conformity(om_actors):
         type(project).objects.filter(pk=project.pk).update(plan_item=None)
         reason, failing = _denial(om_actors, project)
         assert len(failing) == 1
-        assert "项目未纳入年度建设任务清单" in reason and "第97行" in failing[0]["basis"]
-        assert "海州区加快统筹推进数字政府高质量建设实施方案》第97行" in reason
+        assert "项目未纳入年度建设任务清单" in reason and "第22项“统筹建设管理”" in failing[0]["basis"]
+        assert "参照海州区《加快统筹推进数字政府高质量建设实施方案》（海政发〔2022〕114号）" in reason
 
 
 def test_r9_data_sharing(om_actors):
@@ -120,7 +120,7 @@ def test_r9_data_sharing(om_actors):
         project.data_resources.update(sharing_mode=DataResource.SharingMode.NONE)
         reason, failing = _denial(om_actors, project)
         assert len(failing) == 1
-        assert "数据资源“人口基础数据”不予共享" in reason and "第79行" in reason
+        assert "数据资源“人口基础数据”不予共享" in reason and "第15项“大力消除信息孤岛数据壁垒”" in reason
         assert OmApplication.objects.get(project=project).status == "denied"
 
 
