@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.excel import workbook_response
+from core.excel import Column, workbook_response
 from core.http import attachment_disposition, attempt, form_errors
 from core.models import Jurisdiction
 from projects.models import DataResource
@@ -344,9 +344,10 @@ def audit_export(request, year):
     return workbook_response(
         filename=f"{year}年度审计计划清单.xlsx",
         title=f"{year}年度审计计划清单",
-        headers=exports.AUDIT_HEADERS,
+        columns=[
+            Column(h, w) for h, w in zip(exports.AUDIT_HEADERS, exports.AUDIT_WIDTHS, strict=True)
+        ],
         rows=exports.audit_rows(rows),
-        widths=exports.AUDIT_WIDTHS,
     )
 
 

@@ -126,7 +126,8 @@ def cites(rule_id: str):
         @functools.wraps(check)
         def checked(project, by, context):
             refusal = check(project, by, context)
-            return refusal and with_basis(refusal, rule_id, project.jurisdiction)
+            jurisdiction = getattr(project, "jurisdiction", None)
+            return refusal and with_basis(refusal, rule_id, jurisdiction)
 
         return checked
 

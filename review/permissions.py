@@ -92,7 +92,7 @@ def can_give_opinion(user, task) -> Decision:
     return _project_under_review(task.review)
 
 
-REVIEW_STAGE = {"approval": "联合评审", "acceptance": "验收评审", "post_evaluation": "后评价"}
+REVIEW_STAGE = {"approval": "联审", "acceptance": "竣工验收", "post_evaluation": "后评价"}
 
 
 def _project_under_review(review) -> Decision:

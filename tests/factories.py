@@ -243,11 +243,23 @@ def draft_project(actors, complete=True, **overrides):
     return project
 
 
+def justify_similar(actors, project):
+    """Tests build many projects alike: answer R7 in writing, as a department would."""
+    from projects import rules
+
+    r7 = next(r for r in rules.preflight(project) if r.rule.id == "R7")
+    if r7.status == rules.WARNING:
+        services.justification_set(
+            project=project, rule_id="R7", text="与相似项目建设内容不重叠。", by=actors.officer
+        )
+
+
 def project_in(actors, state, **overrides) -> Project:
     """A project brought to ``state`` through the services (states reachable so far)."""
     project = draft_project(actors, **overrides)
     if state == "draft":
         return project
+    justify_similar(actors, project)
     services.project_confirm(project=project, by=actors.head)
     project = services.project_submit(project=project, by=actors.officer)
     if state == "submitted":

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from core.excel import workbook_response
+from core.excel import Column, workbook_response
 from core.http import attempt
 
 from ..forms import SystemForm, SystemImportForm
@@ -125,7 +125,8 @@ def system_template(request):
     return workbook_response(
         filename="政务信息系统目录导入模板.xlsx",
         title="信息系统目录",
-        headers=header,
+        columns=[
+            Column(h, w) for h, w in zip(header, [32, 24, 10, 10, 12, 10, 12, 8, 24], strict=True)
+        ],
         rows=[example],
-        widths=[32, 24, 10, 10, 12, 10, 12, 8, 24],
     )

@@ -37,7 +37,7 @@ def requested(actors):
 
 def test_the_decision_waits_for_every_opinion_and_the_panel(actors):
     project, round_ = requested(actors)
-    with pytest.raises(WorkflowError, match="尚缺验收意见：.*发改（投资）"):
+    with pytest.raises(WorkflowError, match="尚缺验收意见：.*投资审核意见"):
         acceptance_decided(actors, round_)
     give_opinions(actors, round_.review)
     with pytest.raises(WorkflowError, match="专家验收评审尚未结束"):
@@ -162,7 +162,7 @@ def test_acceptance_opinion_pdf_is_chinese_and_from_the_record(actors, client):
     response = client.get(reverse("acceptance:opinion_pdf", args=[round_.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
-    for expected in ("竣工验收意见", project.name, "限期整改", "日志审计未开启", "第1轮"):
+    for expected in ("竣工验收的意见", project.name, "限期整改", "日志审计未开启", "第1轮"):
         assert expected in text.replace("\n", "")
     client.force_login(actors.other_officer)
     assert client.get(reverse("acceptance:opinion_pdf", args=[round_.pk])).status_code == 404

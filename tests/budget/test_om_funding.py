@@ -108,8 +108,12 @@ def test_r9_plan_conformity(om_actors):
         type(project).objects.filter(pk=project.pk).update(plan_item=None)
         reason, failing = _denial(om_actors, project)
         assert len(failing) == 1
-        assert "项目未纳入年度建设任务清单" in reason and "第22项“统筹建设管理”" in failing[0]["basis"]
-        assert "参照海州区《加快统筹推进数字政府高质量建设实施方案》（海政发〔2022〕114号）" in reason
+        assert (
+            "项目未纳入年度建设任务清单" in reason and "第22项“统筹建设管理”" in failing[0]["basis"]
+        )
+        assert (
+            "参照海州区《加快统筹推进数字政府高质量建设实施方案》（海政发〔2022〕114号）" in reason
+        )
 
 
 def test_r9_data_sharing(om_actors):
@@ -120,7 +124,10 @@ def test_r9_data_sharing(om_actors):
         project.data_resources.update(sharing_mode=DataResource.SharingMode.NONE)
         reason, failing = _denial(om_actors, project)
         assert len(failing) == 1
-        assert "数据资源“人口基础数据”不予共享" in reason and "第15项“大力消除信息孤岛数据壁垒”" in reason
+        assert (
+            "数据资源“人口基础数据”不予共享" in reason
+            and "第15项“大力消除信息孤岛数据壁垒”" in reason
+        )
         assert OmApplication.objects.get(project=project).status == "denied"
 
 

