@@ -22,7 +22,6 @@ from projects.demo import JURISDICTION
 from projects.models import Project
 from review import selectors as review_selectors
 from review import services as review_services
-from review.demo import FUNCTION_USERS
 
 from . import services
 from .models import AuditEntry, ChecklistDocument, RectificationItem
@@ -44,7 +43,8 @@ def _users() -> dict[str, User]:
 
 
 def _officer(project, users):
-    return users[project.department.code.removeprefix("xt-")]
+    """The department's officer who wrote the proposal prepares its acceptance too."""
+    return project.created_by
 
 
 def _pdf(name):
@@ -106,6 +106,11 @@ def ready(project, users, clock):
             )
 
 
+def _unit_reviewer(task):
+    """The reviewing unit's user who signs its opinions."""
+    return User.objects.filter(organisation_id=task.organisation_id, roles__code="reviewer").first()
+
+
 def request(project, users, clock):
     with clock.tick():
         return services.acceptance_request(
@@ -125,8 +130,9 @@ def review(round_, users, clock, *, opinions=True, panel=True):
                     task=task,
                     version=0,
                     conclusion="agree",
-                    text=OPINIONS.get(task.function, "同意验收。"),
-                    by=users[FUNCTION_USERS[task.function]],
+                    text=f"第{round_.number}轮验收，经核查{rev.project.name}："
+                    + OPINIONS.get(task.function, "同意验收。"),
+                    by=_unit_reviewer(task),
                 )
     if not panel:
         return
@@ -142,7 +148,7 @@ def review(round_, users, clock, *, opinions=True, panel=True):
             review_services.score_submit(
                 member=seat,
                 values={code: min(100, base + rng.randint(-4, 4)) for code, _, _ in criteria},
-                comment="资料齐全，系统运行稳定。",
+                comment=f"{seat.expert.user.full_name}：第{round_.number}轮，资料齐全，系统运行稳定（{base}分档）。",
                 by=seat.expert.user,
             )
     with clock.tick():

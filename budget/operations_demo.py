@@ -68,7 +68,7 @@ def _evaluate(project, users, rng, complete=True):
             review_services.score_submit(
                 member=seat,
                 values={code: min(100, base + rng.randint(-4, 4)) for code, _, _ in criteria},
-                comment="系统使用频率高，数据共享到位，投资控制在核定范围内。",
+                comment=f"{seat.expert.user.full_name}：{project.name}使用频率高，数据共享到位，投资控制在核定范围内。",
                 by=seat.expert.user,
             )
     with _after(project, hours=48):
@@ -114,7 +114,7 @@ def _om_round(jurisdiction, users, rng) -> tuple[int, int]:
     granted = denied = 0
     candidates = Project.objects.filter(jurisdiction=jurisdiction, status__in=OM_STATES)
     for project in candidates.select_related("department").order_by("pk"):
-        officer = users.get(project.department.code.removeprefix("xt-"))
+        officer = project.created_by  # the department officer who wrote the proposal
         if officer is None:
             continue
         amount = (project.approved_amount or D("1000000")) * D("0.08")

@@ -191,7 +191,7 @@ def _notes(jurisdiction, office, users, rng, today):
     )
     for i, ret in enumerate(slipping):
         officer, head = _people(users, ret.department_id)
-        issued = _at(today - dt.timedelta(days=40 - 4 * i), 10)
+        issued = _at(today - dt.timedelta(days=60 - 5 * i), 10)  # every step in the past
         with time_machine.travel(issued, tick=False):
             note = services.note_issue(
                 by=office,

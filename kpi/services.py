@@ -455,7 +455,8 @@ def note_issue(
         raise WorkflowError("调度意见须填写内容")
     if not isinstance(deadline, dt.date) or deadline < timezone.localdate():
         raise WorkflowError("办理期限须填写且不能早于今天")
-    if department.kind != "department":
+    # A unit that applies for projects (网信办, 行政审批局 too) answers for them.
+    if department.kind != "department" and not department.projects.exists():
         raise WorkflowError("调度意见只能下发给需求部门")
     for subject, owner in ((project, "department_id"), (ret, "department_id")):
         if subject is not None and getattr(subject, owner) != department.pk:

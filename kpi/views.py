@@ -163,7 +163,7 @@ def check(request):
     show = request.GET.get("show", "")
     page = None
     everything = request.GET.get("all") == "1"  # the office's to-do: every period
-    if period:
+    if period or everything:
         rows = selectors.check_list(
             user=user, period=None if everything else period, department=department, show=show
         )

@@ -31,10 +31,10 @@ class Command(BaseCommand):
             call_command("flush", interactive=False, verbosity=0)
         call_command("loaddata", *FIXTURES, verbosity=0)
         created = demo.seed()  # each dated step commits on its own (notifications on commit)
-        systems_demo.seed()
         accepted = acceptance_demo.seed()
         later = operations_demo.seed()
         returns = kpi_demo.seed()
+        systems_demo.seed()  # entered today, after every dated step
         self.stdout.write(
             self.style.SUCCESS(f"演示数据就绪：新建 {created} 个项目（湘潭市、海州区）")
         )
