@@ -293,6 +293,12 @@ def bulk_insert(model, columns, rows, table=None):
                         copy.write(buffer.getvalue())
                         buffer = io.StringIO()
                 copy.write(buffer.getvalue())
+            if "id" in columns:  # later steps may create rows through the ORM
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table}), 1))",
+                    [table],
+                )
         else:
             marks = ", ".join(["%s"] * len(names))
             cursor.executemany(

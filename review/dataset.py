@@ -369,7 +369,7 @@ def votes_are_members(scale):
         JOIN core_user u ON u.id = v.member_id
         LEFT JOIN review_meetingmember m
                ON m.meeting_id = i.meeting_id AND m.user_id = v.member_id AND m.present
-        WHERE m.id IS NULL OR u.organisation_id = p.department_id LIMIT 5""")
+        WHERE m.id IS NULL OR u.organisation_id = p.department_id ORDER BY v.id LIMIT 5""")
     twice = _rows("SELECT item_id, member_id FROM review_vote GROUP BY item_id, member_id "
                   "HAVING COUNT(*) > 1 LIMIT 5")  # fmt: skip
     return [f"表决票 #{pk} 不是出席且无需回避的委员所投" for (pk,) in bad] + [

@@ -199,6 +199,8 @@ def check_project(project, *, limit: int = 5) -> list[Similar]:
     from projects.models import Project
 
     scope = candidate_jurisdictions(project.jurisdiction_id)
+    if not scope:  # an unsaved form with no jurisdiction yet has no candidates
+        return []
     q_name, q_content = name_terms(project), content_terms(project) | name_terms(project)
     weights = _weights({NAME: q_name, CONTENT: q_content}, scope)
     (w_name, d_name), (w_content, d_content) = weights[NAME], weights[CONTENT]
